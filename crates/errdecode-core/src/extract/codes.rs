@@ -1,0 +1,378 @@
+//! Error codes and messages: AADSTS numbers, Graph and Exchange codes, OAuth `error` values,
+//! SMTP status codes, IDX/IDW codes, exception names, CompactToken reason codes.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+use serde::Serialize;
+
+use super::{CodeFact, Facts};
+
+/// What kind of code, which decides how specific it is. The order of the variants is the
+/// order of `facts.error_codes`: the most specific kind first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CodeKind {
+    /// `AADSTS50012`: names one sign-in failure precisely.
+    Aadsts,
+    /// A service's own code: `ErrorAccessDenied`, `Authorization_RequestDenied`, `InvalidAuthenticationToken`.
+    Service,
+    /// An SMTP enhanced status code: `535 5.7.139`.
+    Smtp,
+    /// `IDX10214`, `IDW10201`: a token validation failure in Microsoft.IdentityModel.
+    IdentityModel,
+    /// A code that only restates the HTTP status: `BadRequest`, `Unauthorized`.
+    Generic,
+    /// An AADSTS code that wraps a more specific one (`AADSTS70002`).
+    AadstsWrapper,
+    /// An OAuth `error` value: `invalid_client`.
+    OAuth,
+    /// An exception type name known to the knowledge base: `MsalUiRequiredException`.
+    Exception,
+    /// A CompactToken reason code: `80049228`.
+    CompactToken,
+}
+
+/// AADSTS codes that only say "credentials could not be validated" and precede the real one.
+const AADSTS_WRAPPERS: &[&str] = &["AADSTS70002"];
+
+/// Codes that restate an HTTP status. They count only where the paste labels them as a code.
+const GENERIC_CODES: &[&str] = &[
+    "BadRequest",
+    "Unauthorized",
+    "Forbidden",
+    "NotFound",
+    "MethodNotAllowed",
+    "Conflict",
+    "TooManyRequests",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "GatewayTimeout",
+    "generalException",
+    "UnknownError",
+    "Request_BadRequest",
+    "InternalError",
+];
+
+const OAUTH_ERRORS: &[&str] = &[
+    "invalid_request",
+    "invalid_grant",
+    "unauthorized_client",
+    "invalid_client",
+    "unsupported_grant_type",
+    "invalid_resource",
+    "interaction_required",
+    "temporarily_unavailable",
+    "access_denied",
+    "unsupported_response_type",
+    "server_error",
+    "login_required",
+    "consent_required",
+    "invalid_scope",
+    "authorization_pending",
+    "authorization_declined",
+    "bad_verification_code",
+    "expired_token",
+    "slow_down",
+    "insufficient_claims",
+];
+
+/// The codes the knowledge base knows, for finding them as bare words in any text.
+#[derive(Debug, Clone)]
+pub struct CodeVocabulary {
+    codes: Vec<String>,
+    matcher: Option<AhoCorasick>,
+}
+
+impl CodeVocabulary {
+    pub fn new<'a>(codes: impl IntoIterator<Item = &'a str>) -> CodeVocabulary {
+        let mut codes: Vec<String> = codes
+            .into_iter()
+            .filter(|code| code.len() >= 6 && !GENERIC_CODES.contains(code))
+            .filter(|code| !code.starts_with("AADSTS") && !code.contains(' '))
+            .map(String::from)
+            .collect();
+        codes.sort();
+        codes.dedup();
+        let matcher =
+            AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&codes).ok();
+        CodeVocabulary { codes, matcher }
+    }
+
+    pub fn empty() -> CodeVocabulary {
+        CodeVocabulary::new([])
+    }
+
+    fn find_all(&self, text: &str) -> Vec<(usize, &str)> {
+        let Some(matcher) = &self.matcher else { return Vec::new() };
+        let bytes = text.as_bytes();
+        matcher
+            .find_iter(text)
+            .filter(|m| {
+                let before_ok = m.start() == 0 || !is_word_byte(bytes[m.start() - 1]);
+                let after_ok = m.end() == bytes.len() || !is_word_byte(bytes[m.end()]);
+                before_ok && after_ok
+            })
+            .map(|m| (m.start(), self.codes[m.pattern().as_usize()].as_str()))
+            .collect()
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.codes.binary_search_by(|c| c.as_str().cmp(code)).is_ok()
+    }
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+static AADSTS: LazyLock<Regex> = LazyLock::new(|| crate::text::re(r"\bAADSTS(\d{4,8})\b"));
+static ERROR_CODES_ARRAY: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r#""?error_codes"?\s*[:=]\s*\[\s*([\d,\s]{1,200})\]"#));
+static QUOTED_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r#"["'](?:code|Code|errorCode|ErrorCode|error_code)["']\s*:\s*["']([A-Za-z][\w.\-]{1,99})["']"#,
+    )
+});
+static LOOSE_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r#"(?i:\b(?:error[ _]?code|res_code|code))["']?\s*[:=]\s*["']?([A-Za-z][A-Za-z0-9_]{2,80})"#,
+    )
+});
+static FQID_CODE: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r"FullyQualifiedErrorId\s*:\s*([A-Za-z][A-Za-z0-9_]{2,80})"));
+static SMTP: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r"\b([45]\d\d)[ -]([45]\.\d{1,3}\.\d{1,3})\b"));
+static IDENTITY_MODEL: LazyLock<Regex> = LazyLock::new(|| crate::text::re(r"\b(ID[XW]\d{4,5})\b"));
+static COMPACT_TOKEN: LazyLock<Regex> = LazyLock::new(|| crate::text::re(r"\b(8004\d{4})\b"));
+static EXCEPTION: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r"\b((?:[A-Z][A-Za-z0-9]+){1,6}(?:Exception|Error))\b"));
+static OAUTH: LazyLock<Regex> = LazyLock::new(|| {
+    let alternatives = OAUTH_ERRORS.join("|");
+    crate::text::re(&format!(r"\b({alternatives})\b"))
+});
+
+pub fn extract_codes(text: &str, vocabulary: &CodeVocabulary, facts: &mut Facts) {
+    let mut found: Vec<CodeFact> = Vec::new();
+    let mut push = |code: String, kind: CodeKind, position: usize| {
+        if let Some(existing) = found.iter_mut().find(|c| c.code == code) {
+            existing.position = existing.position.min(position);
+            existing.kind = existing.kind.min(kind);
+        } else {
+            found.push(CodeFact { code, kind, position });
+        }
+    };
+
+    for caps in AADSTS.captures_iter(text) {
+        let code = format!("AADSTS{}", &caps[1]);
+        let kind = if AADSTS_WRAPPERS.contains(&code.as_str()) {
+            CodeKind::AadstsWrapper
+        } else {
+            CodeKind::Aadsts
+        };
+        push(code, kind, caps.get(0).unwrap().start());
+    }
+    for caps in ERROR_CODES_ARRAY.captures_iter(text) {
+        let position = caps.get(0).unwrap().start();
+        for number in caps[1].split(',').map(str::trim).filter(|n| n.len() >= 4) {
+            let code = format!("AADSTS{number}");
+            let kind = if AADSTS_WRAPPERS.contains(&code.as_str()) {
+                CodeKind::AadstsWrapper
+            } else {
+                CodeKind::Aadsts
+            };
+            // The array repeats the codes of the description; its position must not outrank them.
+            push(code, kind, position + text.len());
+        }
+    }
+    for caps in QUOTED_CODE.captures_iter(text) {
+        let code = caps[1].to_string();
+        if AADSTS.is_match(&code) || OAUTH_ERRORS.contains(&code.as_str()) {
+            continue;
+        }
+        let kind = classify_named_code(&code);
+        push(code, kind, caps.get(1).unwrap().start());
+    }
+    for caps in LOOSE_CODE.captures_iter(text).chain(FQID_CODE.captures_iter(text)) {
+        let code = caps[1].to_string();
+        if OAUTH_ERRORS.contains(&code.as_str()) || code.starts_with("AADSTS") {
+            continue;
+        }
+        if looks_like_code(&code)
+            || vocabulary.contains(&code)
+            || GENERIC_CODES.contains(&code.as_str())
+        {
+            let kind = classify_named_code(&code);
+            push(code, kind, caps.get(1).unwrap().start());
+        }
+    }
+    for (position, code) in vocabulary.find_all(text) {
+        let kind = if code.ends_with("Exception") {
+            CodeKind::Exception
+        } else if IDENTITY_MODEL.is_match(code) {
+            CodeKind::IdentityModel
+        } else {
+            classify_named_code(code)
+        };
+        push(code.to_string(), kind, position);
+    }
+    for caps in SMTP.captures_iter(text) {
+        push(format!("{} {}", &caps[1], &caps[2]), CodeKind::Smtp, caps.get(0).unwrap().start());
+    }
+    for caps in IDENTITY_MODEL.captures_iter(text) {
+        push(caps[1].to_string(), CodeKind::IdentityModel, caps.get(0).unwrap().start());
+    }
+    for caps in OAUTH.captures_iter(text) {
+        let kind =
+            if &caps[1] == "insufficient_claims" { CodeKind::Service } else { CodeKind::OAuth };
+        push(caps[1].to_string(), kind, caps.get(0).unwrap().start());
+    }
+    for caps in COMPACT_TOKEN.captures_iter(text) {
+        push(caps[1].to_string(), CodeKind::CompactToken, caps.get(0).unwrap().start());
+    }
+    let mut exceptions: Vec<String> = Vec::new();
+    for caps in EXCEPTION.captures_iter(text) {
+        let name = caps[1].to_string();
+        if name.len() > 9 && !exceptions.contains(&name) && exceptions.len() < 12 {
+            exceptions.push(name);
+        }
+    }
+
+    found.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.position.cmp(&b.position)));
+    facts.error_codes = found.iter().map(|c| c.code.clone()).collect();
+    facts.codes = found;
+    facts.exceptions = exceptions;
+}
+
+fn classify_named_code(code: &str) -> CodeKind {
+    if OAUTH_ERRORS.contains(&code) && code != "insufficient_claims" {
+        CodeKind::OAuth
+    } else if GENERIC_CODES.contains(&code) {
+        CodeKind::Generic
+    } else if code.ends_with("Exception") {
+        CodeKind::Exception
+    } else if IDENTITY_MODEL.is_match(code) {
+        CodeKind::IdentityModel
+    } else {
+        CodeKind::Service
+    }
+}
+
+/// A word shaped like a service error code: camel case (`itemNotFound`, `ErrorAccessDenied`)
+/// or words joined by `_` (`Authorization_RequestDenied`).
+fn looks_like_code(word: &str) -> bool {
+    if word.len() < 6 || word.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+        return false;
+    }
+    let bytes = word.as_bytes();
+    let camel = bytes.windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    let joined = word.contains('_') && word.split('_').all(|part| part.len() >= 2);
+    camel || joined
+}
+
+static MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r#"["']?(?:message|Message|error_description|ErrorMessage)["']?\s*[:=]\s*["']([^"'\n]{3,600})"#,
+    )
+});
+
+pub fn extract_messages(text: &str, facts: &mut Facts) {
+    for caps in MESSAGE.captures_iter(text) {
+        let message = caps[1].trim().to_string();
+        if message.starts_with('{') || facts.messages.contains(&message) {
+            continue;
+        }
+        if facts.messages.len() < 12 {
+            facts.messages.push(message);
+        }
+    }
+}
+
+static MICROSOFT_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(concat!(
+        r"(?i)graph\.microsoft|microsoftonline|sts\.windows\.net|graph\.windows\.net|office365|",
+        r"outlook\.(?:com|office)|chinacloudapi|\bAADSTS\d|\bmsal\b|\bmsal[\w.-]|\badal|microsoft\.identity|",
+        r"\bentra\b|azure ?ad\b|\bazure\b|microsoft graph|\bms ?graph|graph api|exchange online|",
+        r"\bexchange\b|\boutlook\b|sharepoint|onedrive|\bteams\b|connect-mggraph|connect-graph|",
+        r"\b(?:get|new|set|update|remove|invoke)-mg|connect-exchangeonline|microsoft 365|office 365|",
+        r"\bo365\b|\bm365\b|\bintune\b|power ?bi|\bIDX\d{5}|\bIDW\d{5}|\bmicrosoft\b|smtp\.office365|",
+        r"(?-i:\x22innerError\x22)|client-request-id|x-ms-ags-diagnostic"
+    ))
+});
+
+/// The paste names something of Microsoft's: a host, a product, a code family, a cmdlet.
+pub fn has_microsoft_context(text: &str, facts: &Facts, vocabulary: &CodeVocabulary) -> bool {
+    MICROSOFT_MARKERS.is_match(text)
+        || facts.codes.iter().any(|c| matches!(c.kind, CodeKind::Aadsts | CodeKind::IdentityModel))
+        || facts.codes.iter().any(|c| {
+            matches!(c.kind, CodeKind::Service | CodeKind::Exception)
+                && vocabulary.contains(&c.code)
+        })
+        || facts.codes.iter().any(|c| c.kind == CodeKind::Smtp && c.code.contains("5.7.139"))
+        || facts.requests.iter().any(|r| r.service.is_some())
+        || !facts.tokens.is_empty() && facts.tokens.iter().any(|t| t.is_microsoft())
+}
+
+static FAILURE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r"(?i)\b(error|errors|fail|failed|failing|fails|failure|denied|exception|unauthori[sz]ed|forbidden|invalid|cannot|can't|unable)\b",
+    )
+});
+
+pub fn mentions_failure(text: &str) -> bool {
+    FAILURE_WORDS.is_match(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<String> {
+        let vocabulary = CodeVocabulary::new([
+            "ErrorInvalidLicense",
+            "MsalUiRequiredException",
+            "InvalidAuthenticationToken",
+        ]);
+        let mut facts = Facts::default();
+        extract_codes(text, &vocabulary, &mut facts);
+        facts.error_codes
+    }
+
+    #[test]
+    fn orders_codes_most_specific_first() {
+        let cases: &[(&str, &[&str])] = &[
+            (r#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret"}"#, &["AADSTS7000215", "invalid_client"]),
+            ("AADSTS70002: Error validating credentials. AADSTS50012: Client assertion", &["AADSTS50012", "AADSTS70002"]),
+            (r#"{"error":{"code":"InvalidAuthenticationToken","message":"CompactToken validation failed with reason code: 80049228."}}"#, &["InvalidAuthenticationToken", "80049228"]),
+            ("ServiceException: Code: ErrorAccessDenied\nMessage: Access is denied.", &["ErrorAccessDenied"]),
+            ("(code=ErrorAccessDenied, message='Access is denied.')", &["ErrorAccessDenied"]),
+            ("res_code: 'TooManyRequests'\nres_status: 429", &["TooManyRequests"]),
+            (r#"{"error":{"code":"BadRequest","message":"/me request is only valid with delegated authentication flow."}}"#, &["BadRequest"]),
+            ("exchangelib.errors.ErrorInvalidLicense: The license is invalid", &["ErrorInvalidLicense"]),
+            ("535 5.7.139 Authentication unsuccessful", &["535 5.7.139"]),
+            ("claims challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp", &["TokenIssuedBeforeRevocationTimestamp"]),
+            ("'Microsoft.Identity.Client.MsalUiRequiredException'", &["MsalUiRequiredException"]),
+            ("IDW10201: Neither scope or roles claim was found", &["IDW10201"]),
+            (r#""error_codes": [7000218]"#, &["AADSTS7000218"]),
+            ("HttpStatusCode=401 ErrorMessage={\"error\":{\"code\":\"Unauthorized\"}}", &["Unauthorized"]),
+            ("FullyQualifiedErrorId : Authorization_RequestDenied,Microsoft.Graph.PowerShell.Cmdlets.GetMgUser_List", &["Authorization_RequestDenied"]),
+            ("error: You must be logged in to the server (Unauthorized)", &[]),
+            ("{'ok': False, 'error': 'invalid_auth'}", &[]),
+            ("Error: Request failed with code: 42", &[]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(codes(text), *expected, "text: {text}");
+        }
+    }
+
+    #[test]
+    fn code_shapes() {
+        for word in ["itemNotFound", "ErrorAccessDenied", "Authorization_RequestDenied"] {
+            assert!(looks_like_code(word), "{word}");
+        }
+        for word in ["You", "Unauthorized", "HTTP", "success", "A_B"] {
+            assert!(!looks_like_code(word), "{word}");
+        }
+    }
+}

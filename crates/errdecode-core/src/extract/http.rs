@@ -1,0 +1,482 @@
+//! HTTP: response statuses in their many spellings, request lines and URLs, and
+//! `WWW-Authenticate` challenges.
+
+use std::sync::LazyLock;
+
+use base64::Engine;
+use regex::Regex;
+use serde::Serialize;
+
+use super::{Challenge, Facts};
+use crate::cloud::{classify_host, Cloud, Service};
+use crate::permissions::template_path;
+
+/// How strongly a spelling says "this is the response status".
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Strength {
+    /// A reason phrase alone: "(Unauthorized)".
+    Phrase = 1,
+    /// "returns 401", "401 errors".
+    Prose = 2,
+    /// A status line, a labelled status, or a number with its reason phrase.
+    Explicit = 3,
+}
+
+const REASONS: &[(&str, u16)] = &[
+    ("bad request", 400),
+    ("badrequest", 400),
+    ("unauthorized", 401),
+    ("unauthorised", 401),
+    ("forbidden", 403),
+    ("not found", 404),
+    ("notfound", 404),
+    ("method not allowed", 405),
+    ("conflict", 409),
+    ("precondition failed", 412),
+    ("too many requests", 429),
+    ("toomanyrequests", 429),
+    ("internal server error", 500),
+    ("service unavailable", 503),
+    ("gateway timeout", 504),
+    ("ok", 200),
+    ("created", 201),
+    ("accepted", 202),
+    ("no content", 204),
+];
+
+static STATUS_EXPLICIT: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(concat!(
+        r"(?i)(?:\bHTTP/\d(?:\.\d)?\x22?\s+(\d{3})\b",
+        r"|\b(?:http\s*)?status(?:[ _]?code)?\x22?\s*[:=]?\s*\x22?(\d{3})\b",
+        r"|\bres_status\s*[:=]\s*(\d{3})\b",
+        r"|does not indicate success:\s*(\d{3})\b",
+        r"|\bHTTP\s+(\d{3})\b",
+        r"|\b(\d{3})\s+Client Error\b",
+        r"|\b([1-5]\d\d)\)?\s*[-:]?\s*\(?(?:Bad Request|Unauthori[sz]ed|Forbidden|Not Found|Method Not Allowed|Conflict|Precondition Failed|Too Many Requests|Internal Server Error|Service Unavailable|Gateway Timeout|OK|Created|Accepted|No Content)\b)",
+    ))
+});
+static STATUS_NAMED: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r"(?i)\bstatus(?:[ _]?code)?\x22?\s*[:=]\s*\x22?([A-Za-z][A-Za-z ]{1,24}?)\b(?:\x22|,|\s*$|\s*\))",
+    )
+});
+static STATUS_PROSE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r"(?i)\b(?:returns?|returned|returning|resulted in an?|got an?|getting an?|gives?|giving|receiv(?:e|ed|ing) an?|with an?|throws?|error)\s+`?([45]\d\d)\b|\b([45]\d\d)\s+(?:errors?|responses?|status|error code)\b|\berror occurred \(([45]\d\d)\)",
+    )
+});
+static STATUS_PHRASE: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r"\((Unauthorized|Forbidden|Not Found|Too Many Requests)\)"));
+
+pub fn extract_statuses(text: &str, facts: &mut Facts) {
+    let mut found: Vec<(usize, u16, Strength)> = Vec::new();
+    for caps in STATUS_EXPLICIT.captures_iter(text) {
+        if let Some(m) = caps.iter().skip(1).flatten().next() {
+            if let Ok(status) = m.as_str().parse::<u16>() {
+                if (100..600).contains(&status) {
+                    found.push((m.start(), status, Strength::Explicit));
+                }
+            }
+        }
+    }
+    for caps in STATUS_NAMED.captures_iter(text) {
+        let m = caps.get(1).unwrap();
+        if let Some(status) = reason_status(m.as_str()) {
+            found.push((m.start(), status, Strength::Explicit));
+        }
+    }
+    for caps in STATUS_PROSE.captures_iter(text) {
+        if let Some(m) = caps.iter().skip(1).flatten().next() {
+            if let Ok(status) = m.as_str().parse::<u16>() {
+                found.push((m.start(), status, Strength::Prose));
+            }
+        }
+    }
+    for caps in STATUS_PHRASE.captures_iter(text) {
+        let m = caps.get(1).unwrap();
+        if let Some(status) = reason_status(m.as_str()) {
+            found.push((m.start(), status, Strength::Phrase));
+        }
+    }
+    found.sort_by_key(|(position, _, _)| *position);
+    let mut statuses: Vec<u16> = Vec::new();
+    for (_, status, _) in &found {
+        if !statuses.contains(status) {
+            statuses.push(*status);
+        }
+    }
+    facts.http_statuses = statuses;
+    facts.http_status = found
+        .iter()
+        .filter(|(_, status, _)| *status >= 400)
+        .max_by(|a, b| a.2.cmp(&b.2).then(b.0.cmp(&a.0)))
+        .map(|(_, status, _)| *status);
+}
+
+fn reason_status(reason: &str) -> Option<u16> {
+    let reason = reason.trim().to_ascii_lowercase();
+    REASONS.iter().find(|(name, _)| *name == reason).map(|(_, status)| *status)
+}
+
+/// Which user a request is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "kebab-case")]
+pub enum RequestTarget {
+    /// `/me`: the signed-in user.
+    Me,
+    /// `/users/{id}`: the user named by id or UPN (as written; may be a placeholder).
+    User(String),
+}
+
+/// A request found in the paste.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestFact {
+    pub method: Option<String>,
+    /// The URL without its query string.
+    pub url: String,
+    pub host: Option<String>,
+    pub service: Option<Service>,
+    pub cloud: Option<Cloud>,
+    /// `v1.0` or `beta` for Microsoft Graph.
+    pub api_version: Option<String>,
+    /// Path template: ids replaced by `{id}`, version prefix removed, lower-case.
+    pub template: String,
+    pub target: Option<RequestTarget>,
+    /// Inferred from an SDK call chain rather than read from a URL.
+    pub inferred: bool,
+    /// Permissions that let a caller use this endpoint, when the endpoint is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<errdecode_kb::EndpointPermissions>,
+}
+
+impl RequestFact {
+    pub fn is_token_endpoint(&self) -> bool {
+        self.service == Some(Service::Login)
+    }
+}
+
+static REQUEST_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(r#"\b(GET|POST|PUT|PATCH|DELETE|HEAD)\s+(https?://[^\s"'<>`|]+|/[^\s"'<>`|]*)"#)
+});
+static URL: LazyLock<Regex> = LazyLock::new(|| crate::text::re(r#"https?://[^\s"'<>`|\\)\]]+"#));
+static CURL_METHOD: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r"-X\s*(GET|POST|PUT|PATCH|DELETE)\b"));
+static SDK_CHAIN: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r"\b(?i:graph_?client|graphServiceClient|client|_graphClient|graph)\.(Me|me|Users\[[^\]]{0,80}\]|users\.by_user_id\([^)]{0,80}\)|Users)((?:\.[A-Za-z]+(?:\[[^\]]{0,80}\])?)*)",
+    )
+});
+
+pub fn extract_requests(text: &str, facts: &mut Facts) {
+    let mut requests: Vec<(usize, RequestFact)> = Vec::new();
+    let mut covered: Vec<std::ops::Range<usize>> = Vec::new();
+    for caps in REQUEST_LINE.captures_iter(text) {
+        let target = caps.get(2).unwrap();
+        let mut url = target.as_str().to_string();
+        if url.starts_with('/') {
+            // A log line may give the host before the request line (urllib3, IIS, proxies).
+            let line_start = text[..target.start()].rfind('\n').map_or(0, |i| i + 1);
+            let before = &text[line_start..target.start()];
+            match URL.find_iter(before).last() {
+                Some(host) => url = format!("{}{}", host.as_str().trim_end_matches('/'), url),
+                None if !looks_like_api_path(&url) => continue,
+                None => {}
+            }
+        }
+        covered.push(caps.get(0).unwrap().range());
+        requests.push((caps.get(0).unwrap().start(), build_request(Some(&caps[1]), &url, false)));
+    }
+    for m in URL.find_iter(text) {
+        if covered.iter().any(|range| range.contains(&m.start())) {
+            continue;
+        }
+        let url = m.as_str().trim_end_matches(['.', ',', ';', ':', '\'']);
+        let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let line =
+            &text[line_start..text[m.start()..].find('\n').map_or(text.len(), |i| m.start() + i)];
+        let method = if line.contains("curl") {
+            Some(CURL_METHOD.captures(line).map_or("GET", |c| c.get(1).unwrap().as_str()))
+        } else {
+            None
+        };
+        requests.push((m.start(), build_request(method, url, false)));
+    }
+    for caps in SDK_CHAIN.captures_iter(text) {
+        let root = &caps[1];
+        let chain = &caps[2];
+        let mut path = String::new();
+        if root.eq_ignore_ascii_case("me") {
+            path.push_str("/me");
+        } else if root.eq_ignore_ascii_case("users") {
+            path.push_str("/users");
+        } else {
+            path.push_str("/users/{id}");
+        }
+        for segment in chain.split('.').filter(|s| !s.is_empty()) {
+            let name = segment.split('[').next().unwrap_or(segment);
+            if matches!(
+                name,
+                "Request"
+                    | "GetAsync"
+                    | "PostAsync"
+                    | "get"
+                    | "post"
+                    | "Get"
+                    | "Post"
+                    | "by_user_id"
+            ) {
+                break;
+            }
+            path.push('/');
+            path.push_str(name);
+            if segment.contains('[') {
+                path.push_str("/{id}");
+            }
+        }
+        let url = format!("https://graph.microsoft.com/v1.0{path}");
+        requests.push((caps.get(0).unwrap().start(), build_request(None, &url, true)));
+    }
+    requests.sort_by_key(|(position, _)| *position);
+    let mut unique: Vec<RequestFact> = Vec::new();
+    for (_, request) in requests {
+        if let Some(existing) = unique.iter_mut().find(|r| r.url == request.url) {
+            if existing.method.is_none() {
+                existing.method = request.method;
+            }
+        } else if unique.len() < 20 {
+            unique.push(request);
+        }
+    }
+    facts.request = pick_failing_request(&unique);
+    facts.requests = unique;
+}
+
+/// The request the error is about: an API call (not the token endpoint, not a documentation
+/// link), preferring one with a method.
+fn pick_failing_request(requests: &[RequestFact]) -> Option<RequestFact> {
+    let api_calls = || {
+        requests.iter().filter(|r| {
+            matches!(
+                r.service,
+                Some(
+                    Service::MicrosoftGraph
+                        | Service::AzureAdGraph
+                        | Service::ExchangeOnline
+                        | Service::AzureResourceManager
+                        | Service::SharePoint
+                )
+            ) && r.template != "/"
+                && !r.template.is_empty()
+        })
+    };
+    api_calls()
+        .find(|r| r.method.is_some() && !r.inferred)
+        .or_else(|| api_calls().find(|r| !r.inferred))
+        .or_else(|| api_calls().next())
+        .cloned()
+}
+
+fn looks_like_api_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.starts_with("/v1.0/")
+        || lower.starts_with("/beta/")
+        || lower.starts_with("/me")
+        || lower.starts_with("/users")
+}
+
+fn build_request(method: Option<&str>, url: &str, inferred: bool) -> RequestFact {
+    let without_query = url.split(['?', '#']).next().unwrap_or(url);
+    let (host, path) = match without_query.split_once("://") {
+        Some((_, rest)) => match rest.find('/') {
+            Some(slash) => (Some(rest[..slash].to_string()), rest[slash..].to_string()),
+            None => (Some(rest.to_string()), "/".to_string()),
+        },
+        None => (None, without_query.to_string()),
+    };
+    let host = host.map(|h| h.split(':').next().unwrap_or(&h).to_ascii_lowercase());
+    let classified = host.as_deref().and_then(classify_host);
+    let (service, cloud) = match classified {
+        Some((service, cloud)) => (Some(service), Some(cloud)),
+        None => (None, None),
+    };
+    let decoded_path = percent_decode(&path);
+    let mut segments: Vec<&str> = decoded_path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut api_version = None;
+    if let Some(first) = segments.first() {
+        let lower = first.to_ascii_lowercase();
+        if matches!(lower.as_str(), "v1.0" | "beta" | "v2.0" | "v1") {
+            api_version = Some(lower);
+            segments.remove(0);
+        }
+    }
+    let target = match segments.first().map(|s| s.to_ascii_lowercase()) {
+        Some(first) if first == "me" => Some(RequestTarget::Me),
+        Some(first) if first == "users" && segments.len() > 1 => {
+            Some(RequestTarget::User(segments[1].to_string()))
+        }
+        _ => None,
+    };
+    let template = template_path(&format!("/{}", segments.join("/")));
+    RequestFact {
+        method: method.map(str::to_string),
+        url: without_query.to_string(),
+        host,
+        service,
+        cloud,
+        api_version,
+        template,
+        target,
+        inferred,
+        permissions: None,
+    }
+}
+
+pub(crate) fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let hex = |byte: u8| (byte as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+static WWW_AUTHENTICATE: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r"(?im)WWW-Authenticate\x22?\s*[:=]\s*\x22?(\w+)\s+(.+)$"));
+static CHALLENGE_PARAM: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r#"(\w+)\s*=\s*"([^"]*)""#));
+
+pub fn extract_challenges(text: &str, facts: &mut Facts) {
+    for caps in WWW_AUTHENTICATE.captures_iter(text).take(5) {
+        let mut challenge = Challenge {
+            scheme: caps[1].to_string(),
+            error: None,
+            error_description: None,
+            authorization_uri: None,
+            claims: None,
+        };
+        for param in CHALLENGE_PARAM.captures_iter(&caps[2]) {
+            let value = param[2].to_string();
+            match &param[1] {
+                "error" => challenge.error = Some(value),
+                "error_description" => challenge.error_description = Some(value),
+                "authorization_uri" => challenge.authorization_uri = Some(value),
+                "claims" => {
+                    let decoded = base64::engine::general_purpose::STANDARD
+                        .decode(value.trim_end_matches('='))
+                        .or_else(|_| {
+                            base64::engine::general_purpose::STANDARD_NO_PAD
+                                .decode(value.trim_end_matches('='))
+                        })
+                        .ok()
+                        .and_then(|bytes| String::from_utf8(bytes).ok());
+                    challenge.claims = Some(decoded.unwrap_or(value));
+                }
+                _ => {}
+            }
+        }
+        facts.www_authenticate.push(challenge);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(text: &str) -> Option<u16> {
+        let mut facts = Facts::default();
+        extract_statuses(text, &mut facts);
+        facts.http_status
+    }
+
+    #[test]
+    fn reads_statuses_in_many_spellings() {
+        let cases: &[(&str, Option<u16>)] = &[
+            ("Response status code does not indicate success: 401 (Unauthorized).", Some(401)),
+            ("StatusCode: Forbidden", Some(403)),
+            ("HTTP/1.1 403 Forbidden", Some(403)),
+            ("HTTP/2 401", Some(401)),
+            ("401 (Unauthorized)", Some(401)),
+            ("Status: 403 (Forbidden)", Some(403)),
+            ("HttpStatusCode=401 ErrorMessage=", Some(401)),
+            ("res_status: 429", Some(429)),
+            ("401 Client Error: Unauthorized for url", Some(401)),
+            ("resulted in a `400 Bad Request` response", Some(400)),
+            ("\"GET /users HTTP/1.1\" 403 219", Some(403)),
+            ("the call returns 401 every time", Some(401)),
+            ("error: You must be logged in to the server (Unauthorized)", Some(401)),
+            ("HTTP/2 200 \n then constant 401 errors", Some(401)),
+            ("200 OK", None),
+            ("I have 401 apples", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(status(text), *expected, "text: {text}");
+        }
+    }
+
+    fn request(text: &str) -> RequestFact {
+        let mut facts = Facts::default();
+        extract_requests(text, &mut facts);
+        facts.request.expect("a request")
+    }
+
+    #[test]
+    fn reads_requests_and_templates_paths() {
+        let r = request("GET https://graph.microsoft.com/v1.0/users/{user_id}/calendar/events\nAuthorization: Bearer x");
+        assert_eq!(r.method.as_deref(), Some("GET"));
+        assert_eq!(r.template, "/users/{id}/calendar/events");
+        assert_eq!(r.api_version.as_deref(), Some("v1.0"));
+        assert_eq!(r.service, Some(Service::MicrosoftGraph));
+        assert_eq!(r.cloud, Some(Cloud::Global));
+
+        let r = request("401 Client Error: Unauthorized for url: https://graph.microsoft.com/v1.0/users/me@hotmail.com/calendar | Error");
+        assert_eq!(r.template, "/users/{id}/calendar");
+        assert_eq!(r.target, Some(RequestTarget::User("me@hotmail.com".into())));
+
+        let r = request(
+            r#"urllib3.connectionpool : https://graph.windows.net:443 "GET /ced47db0-x/users/a%40b.com?api-version=1.6 HTTP/1.1" 403 219"#,
+        );
+        assert_eq!(r.service, Some(Service::AzureAdGraph));
+        assert_eq!(r.method.as_deref(), Some("GET"));
+
+        let r = request(
+            "var r = await graphClient.Me.MailFolders.Inbox.Messages.Request().GetAsync();",
+        );
+        assert_eq!(r.target, Some(RequestTarget::Me));
+        assert_eq!(r.template, "/me/mailfolders/inbox/messages");
+        assert!(r.inferred);
+
+        let r =
+            request("curl -i -H \"Authorization: Bearer $T\" https://graph.microsoft.com/v1.0/me");
+        assert_eq!(r.method.as_deref(), Some("GET"));
+        assert_eq!(r.target, Some(RequestTarget::Me));
+
+        let r = request("GET https://microsoftgraph.chinacloudapi.cn/beta/groups/3f2504e0-4f89-11d3-9a0c-0305e82c3301/members");
+        assert_eq!(r.cloud, Some(Cloud::China));
+        assert_eq!(r.template, "/groups/{id}/members");
+    }
+
+    #[test]
+    fn decodes_claims_challenges() {
+        let mut facts = Facts::default();
+        extract_challenges(
+            r#"WWW-Authenticate: Bearer realm="", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZX19fQ==""#,
+            &mut facts,
+        );
+        let challenge = &facts.www_authenticate[0];
+        assert_eq!(challenge.error.as_deref(), Some("insufficient_claims"));
+        assert!(challenge.claims.as_deref().unwrap().contains("access_token"));
+    }
+}

@@ -1,0 +1,396 @@
+//! Who and where: authorities and tenants, users, correlation ids, client secrets, scopes,
+//! grant types and library versions.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use super::http::percent_decode;
+use super::Facts;
+use crate::cloud::{classify_host, Cloud, Service};
+
+/// The tenant segment of an authority URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
+pub enum AuthorityTenant {
+    Common,
+    Organizations,
+    Consumers,
+    TenantId(String),
+    Domain(String),
+    /// A template placeholder such as `{tenant_id}`: the real value is not in the paste.
+    Placeholder(String),
+    /// Neither a GUID, a domain nor an alias: the sign-in service will reject it.
+    Invalid(String),
+}
+
+/// A sign-in authority (`https://login.microsoftonline.com/{tenant}/...`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Authority {
+    pub host: String,
+    pub cloud: Cloud,
+    pub tenant: AuthorityTenant,
+    /// `v2.0` when the URL uses the v2.0 endpoints.
+    pub endpoint_version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UserFact {
+    pub upn: String,
+    /// A guest account (`#EXT#` in the UPN).
+    pub guest: bool,
+    /// A personal Microsoft account domain (outlook.com, hotmail.com, live.com, ...).
+    pub consumer: bool,
+}
+
+/// A correlation, trace or request id: what Microsoft support asks for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IdFact {
+    pub kind: String,
+    pub value: String,
+}
+
+/// A client secret found in the paste. The value itself is never kept.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecretFact {
+    /// Where it was found: `client_secret parameter`, `configuration value`, ...
+    pub found_in: String,
+    /// Shaped like a GUID: a Secret ID rather than the secret's value.
+    pub guid_shaped: bool,
+    /// Shaped like a real Entra client secret value (`xxx8Q~...`).
+    pub looks_live: bool,
+    /// The first characters, for recognising it, and its length.
+    pub preview: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LibraryVersion {
+    pub name: String,
+    pub version: String,
+}
+
+const CONSUMER_DOMAINS: &[&str] = &[
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "passport.com",
+    "hotmail.co.uk",
+    "outlook.fr",
+    "hotmail.fr",
+    "live.co.uk",
+    "outlook.de",
+    "hotmail.de",
+    "live.de",
+    "outlook.es",
+    "hotmail.es",
+    "outlook.it",
+    "hotmail.it",
+    "live.nl",
+    "outlook.jp",
+    "live.jp",
+    "outlook.com.br",
+    "hotmail.com.br",
+    "live.ca",
+    "live.com.au",
+    "outlook.in",
+];
+
+static GUID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+        .unwrap()
+});
+static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r"(?i)https?://(login\.microsoftonline\.(?:com|us)|login\.windows\.net|sts\.windows\.net|login\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn|login\.microsoft\.com)/([^/\s\x22'<>?#]+)(/[^\s\x22'<>?#]*)?",
+    )
+});
+static TENANT_IDENTIFIER: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r"(?i)tenant identifier '([^']{1,100})'"));
+static UPN: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r"[A-Za-z0-9._%+\-#]{1,64}(?:@|%40)[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})*\.[A-Za-z]{2,}",
+    )
+});
+static LABELLED_ID: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r#"(?i)\b(trace[ _-]?id|correlation[ _-]?id|client-request-id|request-id|x-ms-ags-diagnostic)["']?\s*[:=]?\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"#,
+    )
+});
+static SECRET_PARAM: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r#"(?i)\b(client[_-]?secret|clientsecret|secret[_-]?value|AZURE_CLIENT_SECRET|AZUREAD_CLIENT_SECRET|app[_-]?secret)["']?\s*[:=]\s*["']?([^\s"'&,;)]{6,200})"#,
+    )
+});
+static LIVE_SECRET: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r"\b[A-Za-z0-9_\-.]{3}\dQ~[A-Za-z0-9_\-.~]{31,34}"));
+static SCOPE_PARAM: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r#"(?i)(?:\bscopes?["']?\s*[:=]\s*\[?\s*|-Scopes\s+)((?:["']?[^\s"'&\]\n]+["']?\s*,?\s*){1,12})"#,
+    )
+});
+static SCOPE_IN_MESSAGE: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r"(?i)The scope (.{1,300}?) (?:is not valid|does not exist)"));
+static DEFAULT_SCOPE: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r"https?://[^\s'\x22,\]]+/\.default"));
+static GRANT_TYPE: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r#"(?i)grant_type["']?\s*[:=]\s*["']?([a-z_:\-]{4,80})"#));
+static LIBRARY: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(concat!(
+        r"(?i)\b(Microsoft\.Identity\.Web|Microsoft\.Identity\.Client|Microsoft\.Graph(?:\.[A-Za-z]+)*|Azure\.Identity|azure-identity|",
+        r"@azure/msal-[a-z]+|@azure/identity|msal4j|msal-python|msal|MSAL\.NET|MSAL\.js|adal4j|adal|react-adal|",
+        r"ExchangeOnlineManagement|msgraph-sdk-[a-z]+|msgraph-core|Microsoft Graph PowerShell|exchangelib|O365)",
+        r"(?:\s+(?:version\s+)?|@|/|\\|\s*v)(\d+\.\d+(?:\.\d+)?(?:-[A-Za-z0-9.]+)?)\b"
+    ))
+});
+static REQUIRED_VERSION: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(r"(?i)-RequiredVersion\s+['\x22]?(\d+\.\d+\.\d+)"));
+
+pub fn extract_identity(text: &str, facts: &mut Facts) {
+    for caps in AUTHORITY.captures_iter(text) {
+        let host = caps[1].to_ascii_lowercase();
+        let Some((Service::Login, cloud)) = classify_host(&host) else { continue };
+        let segment = percent_decode(&caps[2]);
+        let rest = caps.get(3).map_or("", |m| m.as_str());
+        if segment.eq_ignore_ascii_case("error") || segment.eq_ignore_ascii_case("v2.0") {
+            continue;
+        }
+        let authority = Authority {
+            host,
+            cloud,
+            tenant: classify_tenant(&segment),
+            endpoint_version: rest.contains("/v2.0").then(|| "v2.0".to_string()),
+        };
+        if !facts.authorities.contains(&authority) {
+            facts.authorities.push(authority);
+        }
+    }
+    for caps in TENANT_IDENTIFIER.captures_iter(text) {
+        let tenant = classify_tenant(&caps[1]);
+        let authority = Authority {
+            host: "login.microsoftonline.com".to_string(),
+            cloud: Cloud::Global,
+            tenant,
+            endpoint_version: None,
+        };
+        if !facts.authorities.contains(&authority) {
+            facts.authorities.push(authority);
+        }
+    }
+
+    for m in UPN.find_iter(text) {
+        let upn = percent_decode(m.as_str());
+        let Some((_, domain)) = upn.rsplit_once('@') else { continue };
+        let domain = domain.to_ascii_lowercase();
+        // Hosts such as outlook.office365.com are not user names.
+        if upn.starts_with('.')
+            || facts.users.iter().any(|u| u.upn.eq_ignore_ascii_case(&upn))
+            || facts.users.len() >= 20
+        {
+            continue;
+        }
+        facts.users.push(UserFact {
+            guest: upn.to_ascii_uppercase().contains("#EXT#"),
+            consumer: CONSUMER_DOMAINS.contains(&domain.as_str()),
+            upn,
+        });
+    }
+
+    for caps in LABELLED_ID.captures_iter(text) {
+        let kind = caps[1].to_ascii_lowercase().replace([' ', '_'], "-");
+        let value = caps[2].to_ascii_lowercase();
+        if !facts.ids.iter().any(|id| id.value == value) && facts.ids.len() < 20 {
+            facts.ids.push(IdFact { kind, value });
+        }
+    }
+
+    let mut secret_spans = Vec::new();
+    for caps in SECRET_PARAM.captures_iter(text).take(5) {
+        let value = caps[2].trim_end_matches(['.', ',']);
+        secret_spans.push(caps.get(2).unwrap().range());
+        if is_placeholder_value(value) {
+            continue;
+        }
+        push_secret(facts, &format!("{} value", &caps[1]), value);
+    }
+    for m in LIVE_SECRET.find_iter(text).take(5) {
+        if !secret_spans.iter().any(|span| span.contains(&m.start())) {
+            push_secret(facts, "text shaped like a client secret", m.as_str());
+        }
+    }
+
+    let mut scopes: Vec<String> = Vec::new();
+    for caps in SCOPE_PARAM.captures_iter(text) {
+        let raw = percent_decode(&caps[1].replace('+', " "));
+        let list: Vec<String> = raw
+            .split([' ', '\n'])
+            .map(|s| {
+                s.trim_matches(|c: char| c == '"' || c == '\'' || c == '[' || c == ']' || c == ',')
+            })
+            .filter(|s| s.contains('.') || s.contains('/') || s.contains('_'))
+            .map(String::from)
+            .collect();
+        if raw.contains(',')
+            && !raw.contains('"')
+            && !raw.contains('\'')
+            && !raw.contains(", ")
+            && list.len() == 1
+        {
+            // `scope=a,b` arrives as one scope with a comma: keep it whole, it is the evidence.
+            scopes.push(raw.trim().to_string());
+        } else {
+            scopes.extend(list);
+        }
+    }
+    for caps in SCOPE_IN_MESSAGE.captures_iter(text) {
+        scopes.push(caps[1].trim().to_string());
+    }
+    for m in DEFAULT_SCOPE.find_iter(text) {
+        scopes.push(m.as_str().to_string());
+    }
+    for scope in scopes {
+        if !scope.is_empty() && !facts.scopes.contains(&scope) && facts.scopes.len() < 30 {
+            facts.scopes.push(scope);
+        }
+    }
+
+    for caps in GRANT_TYPE.captures_iter(text) {
+        let grant = caps[1].to_ascii_lowercase();
+        if !facts.grant_types.contains(&grant) {
+            facts.grant_types.push(grant);
+        }
+    }
+
+    for caps in LIBRARY.captures_iter(text) {
+        push_library(facts, &caps[1], &caps[2]);
+    }
+    for caps in REQUIRED_VERSION.captures_iter(text) {
+        push_library(facts, "PowerShell module", &caps[1]);
+    }
+}
+
+fn push_library(facts: &mut Facts, name: &str, version: &str) {
+    let library = LibraryVersion { name: name.to_string(), version: version.to_string() };
+    if !facts.libraries.contains(&library) && facts.libraries.len() < 10 {
+        facts.libraries.push(library);
+    }
+}
+
+fn push_secret(facts: &mut Facts, found_in: &str, value: &str) {
+    let preview: String = value.chars().take(3).collect();
+    facts.secrets.push(SecretFact {
+        found_in: found_in.to_string(),
+        guid_shaped: GUID.is_match(value),
+        looks_live: LIVE_SECRET.is_match(value),
+        preview: format!("{preview}… ({} characters)", value.chars().count()),
+    });
+}
+
+/// `{client_secret}`, `<secret>`, `xxxx`, `***`, `$SECRET`: not a real value.
+fn is_placeholder_value(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    value.starts_with(['{', '<', '$', '%', '*', '['])
+        || lower.chars().all(|c| c == 'x' || c == '*' || c == '.' || c == '-')
+        || lower.contains("your")
+        || lower.contains("secret")
+        || lower.contains("here")
+}
+
+pub fn classify_tenant(segment: &str) -> AuthorityTenant {
+    let trimmed = segment.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    match lower.as_str() {
+        "common" => AuthorityTenant::Common,
+        "organizations" => AuthorityTenant::Organizations,
+        "consumers" => AuthorityTenant::Consumers,
+        _ if GUID.is_match(trimmed) => AuthorityTenant::TenantId(lower),
+        _ if trimmed.starts_with(['{', '<', '$'])
+            || lower.contains("tenant_id")
+            || lower.contains("tenantid")
+            || lower == "tenant" =>
+        {
+            AuthorityTenant::Placeholder(trimmed.to_string())
+        }
+        _ if is_domain(&lower) => AuthorityTenant::Domain(lower),
+        _ => AuthorityTenant::Invalid(trimmed.to_string()),
+    }
+}
+
+fn is_domain(text: &str) -> bool {
+    let labels: Vec<&str> = text.split('.').collect();
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+pub fn is_guid(text: &str) -> bool {
+    GUID.is_match(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(text: &str) -> Facts {
+        let mut facts = Facts::default();
+        extract_identity(text, &mut facts);
+        facts
+    }
+
+    #[test]
+    fn classifies_tenant_segments() {
+        let cases = [
+            ("common", AuthorityTenant::Common),
+            ("consumers", AuthorityTenant::Consumers),
+            (
+                "950a4376-c358-4553-980a-9ba773e48dff",
+                AuthorityTenant::TenantId("950a4376-c358-4553-980a-9ba773e48dff".into()),
+            ),
+            ("contoso.onmicrosoft.com", AuthorityTenant::Domain("contoso.onmicrosoft.com".into())),
+            ("{tenant_id}", AuthorityTenant::Placeholder("{tenant_id}".into())),
+            ("by defect common", AuthorityTenant::Invalid("by defect common".into())),
+        ];
+        for (segment, expected) in cases {
+            assert_eq!(classify_tenant(segment), expected, "{segment}");
+        }
+    }
+
+    #[test]
+    fn finds_authorities_users_and_ids() {
+        let f = facts("POST https://login.microsoftonline.com/950a4376-c358-4553-980a-9ba773e48dff/oauth2/v2.0/token\nuser alice_contoso.com#EXT#@fabrikam.onmicrosoft.com and bob@hotmail.com\nTrace ID: 80ad7758-a570-42f0-97b7-ae2dded006c7\r\nCorrelation ID: 986a6c2c-a596-4189-b5b5-3a1b1a9a17e2");
+        assert_eq!(f.authorities.len(), 1);
+        assert_eq!(f.authorities[0].endpoint_version.as_deref(), Some("v2.0"));
+        assert!(f.users[0].guest && !f.users[0].consumer);
+        assert!(f.users[1].consumer);
+        assert_eq!(f.ids.len(), 2);
+        let f = facts("Specified tenant identifier 'by defect common' is neither a valid DNS name");
+        assert!(matches!(f.authorities[0].tenant, AuthorityTenant::Invalid(_)));
+    }
+
+    #[test]
+    fn keeps_secrets_out_of_facts() {
+        let f = facts("client_secret=abc8Q~aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&scope=x");
+        assert_eq!(f.secrets.len(), 1);
+        assert!(f.secrets[0].looks_live);
+        assert!(!f.secrets[0].preview.contains("aaaaaaaa"));
+        let f = facts("client_secret={client_secret}");
+        assert!(f.secrets.is_empty());
+        let f = facts("ClientSecret = \"3f2504e0-4f89-11d3-9a0c-0305e82c3301\"");
+        assert!(f.secrets[0].guid_shaped);
+    }
+
+    #[test]
+    fn reads_scopes_grant_types_and_versions() {
+        let f = facts("scope=https%3A%2F%2Fgraph.microsoft.com%2F.default&grant_type=client_credentials\nMicrosoft.Identity.Web 3.6.1 Giving");
+        assert!(f.scopes.contains(&"https://graph.microsoft.com/.default".to_string()));
+        assert_eq!(f.grant_types, ["client_credentials"]);
+        assert_eq!(f.libraries[0].version, "3.6.1");
+        let f = facts("The scope Contacts.Read, Mail.Read is not valid.");
+        assert!(f.scopes.iter().any(|s| s.contains(',')));
+    }
+}

@@ -1,0 +1,110 @@
+//! Fact extraction: what a paste literally says, found by pure functions.
+//!
+//! Extraction never fails. Garbage in gives fewer facts and perhaps a note, never an error
+//! (the paste is whatever a person had at hand). Each submodule finds one family of facts;
+//! [`extract`] runs them all and orders the error codes.
+
+mod codes;
+mod http;
+mod identity;
+mod powershell;
+mod time;
+
+pub mod jwt;
+
+use serde::Serialize;
+
+pub use self::time::format_unix;
+pub use self::time::TimestampFact;
+pub use codes::{CodeKind, CodeVocabulary};
+pub use http::{RequestFact, RequestTarget};
+pub use identity::{
+    is_guid, Authority, AuthorityTenant, IdFact, LibraryVersion, SecretFact, UserFact,
+};
+pub use powershell::{ConnectCall, PowerShellFacts};
+
+use crate::token::TokenReport;
+
+/// One error code found in the paste.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodeFact {
+    pub code: String,
+    pub kind: CodeKind,
+    /// Byte offset of the first mention, for ordering.
+    #[serde(skip)]
+    pub position: usize,
+}
+
+/// A `WWW-Authenticate` challenge.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Challenge {
+    pub scheme: String,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+    pub authorization_uri: Option<String>,
+    /// The decoded `claims` parameter of a Continuous Access Evaluation challenge.
+    pub claims: Option<String>,
+}
+
+/// Everything found in a paste. Field order is the order of the JSON document.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facts {
+    /// The status of the failing response, when one is given.
+    pub http_status: Option<u16>,
+    /// Every status seen, in paste order (successes too).
+    pub http_statuses: Vec<u16>,
+    /// Error codes, most specific first: an AADSTS code before the OAuth `error` that carries
+    /// it, a service code before a generic wrapper, an exception name last.
+    pub error_codes: Vec<String>,
+    pub codes: Vec<CodeFact>,
+    /// Error messages and descriptions quoted in the paste.
+    pub messages: Vec<String>,
+    /// The failing request, when one can be told apart.
+    pub request: Option<RequestFact>,
+    pub requests: Vec<RequestFact>,
+    pub tokens: Vec<TokenReport>,
+    pub authorities: Vec<Authority>,
+    pub users: Vec<UserFact>,
+    pub timestamps: Vec<TimestampFact>,
+    pub ids: Vec<IdFact>,
+    pub www_authenticate: Vec<Challenge>,
+    pub powershell: PowerShellFacts,
+    pub exceptions: Vec<String>,
+    pub scopes: Vec<String>,
+    pub grant_types: Vec<String>,
+    pub secrets: Vec<SecretFact>,
+    pub libraries: Vec<LibraryVersion>,
+    /// Microsoft hosts, codes or products are named: the paste is in our field.
+    pub microsoft_context: bool,
+    /// The paste shows only successful responses and no error.
+    pub success_only: bool,
+    pub notes: Vec<String>,
+}
+
+impl Facts {
+    /// The time of the error as the paste gives it (the latest labelled timestamp), in Unix seconds.
+    pub fn error_time(&self) -> Option<i64> {
+        self.timestamps.iter().filter(|t| t.is_error_time).map(|t| t.unix).max()
+    }
+}
+
+/// Extracts every fact from normalized text. `vocabulary` holds the codes the knowledge base
+/// knows, so that a bare `ErrorInvalidLicense` in a stack trace is recognised.
+pub fn extract(text: &str, vocabulary: &CodeVocabulary) -> Facts {
+    let mut facts = Facts::default();
+    http::extract_statuses(text, &mut facts);
+    codes::extract_codes(text, vocabulary, &mut facts);
+    codes::extract_messages(text, &mut facts);
+    http::extract_requests(text, &mut facts);
+    http::extract_challenges(text, &mut facts);
+    identity::extract_identity(text, &mut facts);
+    time::extract_timestamps(text, &mut facts);
+    powershell::extract_powershell(text, &mut facts);
+    jwt::extract_tokens(text, &mut facts);
+    facts.microsoft_context = codes::has_microsoft_context(text, &facts, vocabulary);
+    facts.success_only = facts.error_codes.is_empty()
+        && !facts.http_statuses.is_empty()
+        && facts.http_statuses.iter().all(|s| *s < 400)
+        && !codes::mentions_failure(text);
+    facts
+}

@@ -1,0 +1,127 @@
+//! Timestamps: when the error happened, as the paste tells it.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+
+use super::Facts;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimestampFact {
+    /// ISO-8601, UTC.
+    pub iso: String,
+    #[serde(skip)]
+    pub unix: i64,
+    /// The label it carried (`Timestamp`, `date`, ...), when it had one.
+    pub label: Option<String>,
+    /// Labelled as the time of the error or the response (not, say, a grant's issue time).
+    pub is_error_time: bool,
+}
+
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r#"(?i)(?:\b(timestamp|date|time|datetime)["']?\s*[:=]\s*["']?\[?)?\b(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?"#,
+    )
+});
+static HTTP_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r"(?i)\bDate:\s*[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT",
+    )
+});
+
+pub fn extract_timestamps(text: &str, facts: &mut Facts) {
+    for caps in ISO.captures_iter(text) {
+        let number = |i: usize| caps[i].parse::<i64>().unwrap_or(0);
+        let Some(mut unix) =
+            to_unix(number(2), number(3), number(4), number(5), number(6), number(7))
+        else {
+            continue;
+        };
+        if let Some(offset) =
+            caps.get(8).map(|m| m.as_str()).filter(|o| !o.eq_ignore_ascii_case("z"))
+        {
+            let sign = if offset.starts_with('-') { -1 } else { 1 };
+            let digits: String = offset.chars().filter(|c| c.is_ascii_digit()).collect();
+            let hours: i64 = digits.get(..2).and_then(|h| h.parse().ok()).unwrap_or(0);
+            let minutes: i64 = digits.get(2..4).and_then(|m| m.parse().ok()).unwrap_or(0);
+            unix -= sign * (hours * 3600 + minutes * 60);
+        }
+        let label = caps.get(1).map(|m| m.as_str().to_string());
+        push(facts, unix, label);
+    }
+    for caps in HTTP_DATE.captures_iter(text) {
+        let month = month_number(&caps[2]);
+        let number = |i: usize| caps[i].parse::<i64>().unwrap_or(0);
+        if let Some(unix) = to_unix(number(3), month, number(1), number(4), number(5), number(6)) {
+            push(facts, unix, Some("Date".to_string()));
+        }
+    }
+}
+
+fn push(facts: &mut Facts, unix: i64, label: Option<String>) {
+    if facts.timestamps.iter().any(|t| t.unix == unix) || facts.timestamps.len() >= 20 {
+        return;
+    }
+    let is_error_time = label.is_some();
+    facts.timestamps.push(TimestampFact { iso: format_unix(unix), unix, label, is_error_time });
+}
+
+fn month_number(name: &str) -> i64 {
+    const MONTHS: [&str; 12] =
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    MONTHS.iter().position(|m| name.eq_ignore_ascii_case(m)).map_or(0, |i| i as i64 + 1)
+}
+
+fn to_unix(year: i64, month: i64, day: i64, hour: i64, minute: i64, second: i64) -> Option<i64> {
+    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+    let date =
+        Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?).ok()?;
+    let time = Time::from_hms(
+        u8::try_from(hour).ok()?,
+        u8::try_from(minute).ok()?,
+        u8::try_from(second).ok()?,
+    )
+    .ok()?;
+    Some(PrimitiveDateTime::new(date, time).assume_utc().unix_timestamp())
+}
+
+/// Unix seconds as ISO-8601 UTC (`2025-10-24T12:49:25Z`); out-of-range values are shown raw.
+pub fn format_unix(unix: i64) -> String {
+    match OffsetDateTime::from_unix_timestamp(unix) {
+        Ok(moment) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            moment.year(),
+            moment.month() as u8,
+            moment.day(),
+            moment.hour(),
+            moment.minute(),
+            moment.second()
+        ),
+        Err(_) => format!("{unix} (not a valid time)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_labelled_and_bare_times() {
+        let mut facts = Facts::default();
+        extract_timestamps("Timestamp: 2024-02-14 02:40:29Z\n\"date\": \"2018-08-02T21:52:02\"\nissued on '2026-05-20T11:11:42.6690000Z'\nDate: Tue, 15 Nov 1994 08:12:31 GMT", &mut facts);
+        let isos: Vec<&str> = facts.timestamps.iter().map(|t| t.iso.as_str()).collect();
+        assert_eq!(
+            isos,
+            [
+                "2024-02-14T02:40:29Z",
+                "2018-08-02T21:52:02Z",
+                "2026-05-20T11:11:42Z",
+                "1994-11-15T08:12:31Z"
+            ]
+        );
+        assert_eq!(facts.timestamps.iter().filter(|t| t.is_error_time).count(), 3);
+        assert_eq!(format_unix(1761314065), "2025-10-24T13:54:25Z");
+    }
+}

@@ -1,0 +1,86 @@
+//! The knowledge-base checks that need the decoder: signal names exist, and every variation
+//! of an entry decodes to that entry.
+
+use errdecode_kb::{Problem, SourceFile, Trigger};
+
+use crate::signals::is_known_signal;
+use crate::{DecodeOptions, Decoder};
+
+/// Runs the semantic checks. `files` (optional) lets problems point at the exact line.
+pub fn check(decoder: &Decoder, files: &[SourceFile]) -> Vec<Problem> {
+    let kb = decoder.kb();
+    let mut problems = Vec::new();
+    let line_of = |path: &str, start: usize, needle: &str| -> Option<usize> {
+        let file = files.iter().find(|f| f.path == path)?;
+        file.text
+            .lines()
+            .enumerate()
+            .skip(start.saturating_sub(1))
+            .find(|(_, l)| l.contains(needle))
+            .map(|(i, _)| i + 1)
+    };
+    for cause in &kb.causes {
+        for rule in cause.support.iter().chain(&cause.refute) {
+            if let Trigger::Signal(name) = &rule.trigger {
+                if !is_known_signal(name) {
+                    problems.push(
+                        Problem::new(
+                            &cause.origin.path,
+                            Some(rule.line),
+                            format!("unknown signal `{name}`"),
+                        )
+                        .with_hint("see the signal catalogue in kb/README.md"),
+                    );
+                }
+            }
+        }
+    }
+    for entry in &kb.errors {
+        for name in &entry.when {
+            if !is_known_signal(name) {
+                problems.push(Problem::new(
+                    &entry.origin.path,
+                    line_of(&entry.origin.path, entry.origin.line, name),
+                    format!("unknown signal `{name}` in `when`"),
+                ));
+            }
+        }
+        for variation in &entry.variations {
+            let document = decoder.decode(variation.as_bytes(), &DecodeOptions::default());
+            let top = document.matches.first();
+            if top.is_none_or(|m| m.id != entry.id) {
+                let got = top.map_or_else(
+                    || "nothing".to_string(),
+                    |m| format!("`{}` ({:.2})", m.id, m.score),
+                );
+                let needle: String = variation.chars().take(30).collect();
+                problems.push(
+                    Problem::new(&entry.origin.path, line_of(&entry.origin.path, entry.origin.line, &needle), format!("the variation \"{}\" decodes to {got}, not to this entry", shorten(variation)))
+                        .with_hint("make the variation carry this entry's code or message, or adjust the templates"),
+                );
+            } else if top.is_some_and(|m| m.score < 0.5) {
+                problems.push(Problem::new(
+                    &entry.origin.path,
+                    line_of(
+                        &entry.origin.path,
+                        entry.origin.line,
+                        &variation.chars().take(30).collect::<String>(),
+                    ),
+                    format!(
+                        "the variation \"{}\" matches this entry only weakly",
+                        shorten(variation)
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() > 70 {
+        format!("{}…", text.chars().take(70).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}

@@ -1,0 +1,288 @@
+//! errdecode-core: from a pasted error to the known error and its root causes, ranked by the
+//! evidence in the paste.
+//!
+//! The pipeline runs one way, each stage a pure function of the one before:
+//!
+//! ```text
+//! paste bytes -> normalize -> extract facts -> derive signals -> match known errors -> rank causes
+//! ```
+//!
+//! * [`normalize`] makes any bytes readable (lossy UTF-8, ANSI colours, JSON escapes,
+//!   HTML entities, mojibake) and never fails.
+//! * [`extract`] finds what the paste literally says: statuses, codes, requests, tokens,
+//!   claims, tenants, users, times. Garbage in gives fewer facts, not an error.
+//! * [`signals`] draws typed conclusions from the facts (the token is app-only, its audience
+//!   is not the API called, it expired before the error), each with its evidence sentence.
+//! * [`matcher`] finds the known errors: exact codes, then message templates, then status
+//!   pages, then similar wording (never confident on its own).
+//! * [`rank`] moves each candidate cause's prior with the evidence its knowledge-base rules
+//!   name, and rules out what the paste excludes.
+//!
+//! This crate does no I/O and no async, and the same paste with the same knowledge base and
+//! options always gives the same document. The shells (the CLI, the web server) read files,
+//! keep the clock and print.
+
+pub mod cloud;
+pub mod document;
+pub mod extract;
+pub mod kb_check;
+pub mod matcher;
+pub mod normalize;
+pub mod permissions;
+pub mod rank;
+pub mod signals;
+pub mod text;
+pub mod token;
+
+use errdecode_kb::KnowledgeBase;
+
+pub use document::{DecodeDocument, MatchedError, Warning, SCHEMA};
+pub use extract::Facts;
+pub use permissions::PermissionIndex;
+pub use token::TokenReport;
+
+use crate::extract::CodeVocabulary;
+use crate::matcher::MatchIndex;
+use crate::rank::Ranker;
+use crate::token::{SignatureState, TokenSource};
+
+/// What the caller knows that the paste does not.
+#[derive(Debug, Clone, Default)]
+pub struct DecodeOptions {
+    /// The current time (Unix seconds), for warning about tokens that are still live. `None`
+    /// keeps the document independent of the clock.
+    pub now: Option<i64>,
+}
+
+/// A knowledge base made ready for decoding. Build once, decode many times, share freely.
+pub struct Decoder {
+    kb: KnowledgeBase,
+    index: MatchIndex,
+    ranker: Ranker,
+    vocabulary: CodeVocabulary,
+    permissions: PermissionIndex,
+}
+
+impl Decoder {
+    /// Prepares `kb`; the endpoint permissions come from its own table.
+    pub fn new(kb: KnowledgeBase) -> Decoder {
+        let index = MatchIndex::new(&kb);
+        let ranker = Ranker::new(&kb);
+        let vocabulary =
+            CodeVocabulary::new(kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)));
+        let permissions = PermissionIndex::new(kb.endpoint_permissions.clone());
+        Decoder { kb, index, ranker, vocabulary, permissions }
+    }
+
+    /// Uses another permission table (Microsoft's full permissions file, say).
+    pub fn with_permissions(mut self, permissions: PermissionIndex) -> Decoder {
+        self.permissions = permissions;
+        self
+    }
+
+    pub fn kb(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    pub fn permissions(&self) -> &PermissionIndex {
+        &self.permissions
+    }
+
+    /// Decodes a paste into the document of [`document`].
+    pub fn decode(&self, paste: &[u8], options: &DecodeOptions) -> DecodeDocument {
+        let normalized = normalize::normalize(paste);
+        let text = normalized.text.as_str();
+        let mut facts = extract::extract(text, &self.vocabulary);
+        for request in facts.request.iter_mut().chain(facts.requests.iter_mut()) {
+            request.permissions =
+                self.permissions.lookup(request.method.as_deref(), &request.template).cloned();
+        }
+        let signals = signals::derive(&facts, text);
+        let matches = self.index.matches(&self.kb, &facts, &signals, text);
+        let in_context = facts.microsoft_context
+            || matches.first().is_some_and(|m| m.score > matcher::OFF_DOMAIN_CEILING);
+        let (causes, ruled_out) = self.ranker.rank(&self.kb, &matches, &signals, text, in_context);
+        let warnings = warnings(&facts, options);
+
+        let matches: Vec<MatchedError> = matches
+            .iter()
+            .map(|m| {
+                let entry = &self.kb.errors[m.entry];
+                MatchedError {
+                    id: entry.id.clone(),
+                    code: entry.codes.first().cloned(),
+                    title: entry.title.clone(),
+                    product: entry.product.clone(),
+                    gist: entry.gist.clone(),
+                    score: m.score,
+                    matched_by: m.matched_by,
+                    on: m.on.clone(),
+                }
+            })
+            .collect();
+        let recognised = matches.first().is_some_and(|m| m.score >= 0.5);
+        let summary = summarize(&facts, &matches, recognised, normalized.text.trim().is_empty());
+        let mut notes = normalized.notes;
+        notes.append(&mut facts.notes);
+        DecodeDocument {
+            schema: SCHEMA,
+            recognised,
+            summary,
+            facts,
+            signals,
+            matches,
+            causes,
+            ruled_out,
+            warnings,
+            notes,
+        }
+    }
+
+    /// Decodes every token in `text` (a bare JWT, a header, a paste), for `errdecode token`.
+    pub fn decode_tokens(
+        &self,
+        text: &[u8],
+        options: &DecodeOptions,
+    ) -> (Vec<TokenReport>, Vec<Warning>) {
+        let normalized = normalize::normalize(text);
+        let facts = extract::extract(&normalized.text, &self.vocabulary);
+        let warnings = warnings(&facts, options);
+        (facts.tokens, warnings)
+    }
+
+    /// Entries whose code, title, message or variations fit `query`, best first.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        let query_lower = query.trim().to_ascii_lowercase();
+        if query_lower.is_empty() {
+            return Vec::new();
+        }
+        let query_terms = text::terms(query);
+        let mut hits: Vec<SearchHit> = Vec::new();
+        for (index, entry) in self.kb.errors.iter().enumerate() {
+            let mut score: f32 = 0.0;
+            if entry.codes.iter().any(|c| c.to_ascii_lowercase() == query_lower)
+                || entry.id == query_lower
+            {
+                score = 1.0;
+            } else if entry.codes.iter().any(|c| c.to_ascii_lowercase().starts_with(&query_lower)) {
+                score = 0.9;
+            } else {
+                let haystack = matcher::entry_text(entry).to_lowercase();
+                if haystack.contains(&query_lower) {
+                    score = 0.7;
+                }
+                if !query_terms.is_empty() {
+                    let found =
+                        query_terms.iter().filter(|t| haystack.contains(t.as_str())).count();
+                    score = score.max(0.6 * found as f32 / query_terms.len() as f32);
+                }
+            }
+            if score >= 0.3 {
+                hits.push(SearchHit {
+                    index,
+                    id: entry.id.clone(),
+                    title: entry.title.clone(),
+                    product: entry.product.clone(),
+                    gist: entry.gist.clone(),
+                    score,
+                });
+            }
+        }
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(self.kb.errors[a.index].tier.cmp_rich_first(&self.kb.errors[b.index].tier))
+                .then(a.id.cmp(&b.id))
+        });
+        hits.truncate(limit);
+        hits
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SearchHit {
+    #[serde(skip)]
+    pub index: usize,
+    pub id: String,
+    pub title: String,
+    pub product: String,
+    pub gist: String,
+    pub score: f32,
+}
+
+trait TierOrder {
+    fn cmp_rich_first(&self, other: &Self) -> std::cmp::Ordering;
+}
+
+impl TierOrder for errdecode_kb::Tier {
+    fn cmp_rich_first(&self, other: &Self) -> std::cmp::Ordering {
+        let rank = |t: &errdecode_kb::Tier| if *t == errdecode_kb::Tier::Rich { 0 } else { 1 };
+        rank(self).cmp(&rank(other))
+    }
+}
+
+fn summarize(facts: &Facts, matches: &[MatchedError], recognised: bool, empty: bool) -> String {
+    if empty {
+        return "The paste is empty: paste an error message, a response, a log line or a token."
+            .to_string();
+    }
+    if facts.success_only {
+        return "No error found: the paste shows only successful responses.".to_string();
+    }
+    match matches.first() {
+        Some(top) if recognised => format!("{}: {}", top.title, top.gist),
+        Some(top) => format!(
+            "Not recognised with confidence; the nearest known error is {} ({}).",
+            top.title,
+            if facts.microsoft_context {
+                "similar wording"
+            } else {
+                "this paste does not look like a Microsoft cloud error"
+            }
+        ),
+        None if facts.microsoft_context => {
+            "Not recognised: no known Microsoft cloud error fits this paste.".to_string()
+        }
+        None => "Not recognised: this does not look like a Microsoft cloud error.".to_string(),
+    }
+}
+
+/// Live tokens and secrets in the paste: the user should revoke or rotate them.
+fn warnings(facts: &Facts, options: &DecodeOptions) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for token in &facts.tokens {
+        if token.source != TokenSource::Jwt
+            || !matches!(token.signature, SignatureState::Present { .. })
+        {
+            continue;
+        }
+        let live = match (options.now, token.expires_unix) {
+            (Some(now), Some(exp)) => now < exp,
+            (_, None) => true,
+            (None, Some(_)) => true,
+        };
+        if live {
+            let until =
+                token.expires_at.as_deref().map(|e| format!(" until {e}")).unwrap_or_default();
+            warnings.push(Warning {
+                kind: "live-token",
+                message: format!(
+                    "The paste holds a signed token that works{until}: anyone who has it can call {} with it. Remove it from wherever you posted it.",
+                    token.audience.as_deref().unwrap_or("the API it was issued for")
+                ),
+            });
+        }
+    }
+    for secret in &facts.secrets {
+        if secret.looks_live || !secret.guid_shaped {
+            warnings.push(Warning {
+                kind: "client-secret",
+                message: format!(
+                    "The paste holds what looks like a client secret ({}, {}). If it is real, treat it as exposed: add a new secret to the app and delete this one.",
+                    secret.preview, secret.found_in
+                ),
+            });
+        }
+    }
+    warnings
+}

@@ -1,0 +1,351 @@
+//! Matching a paste against the known errors: exact code first, then message templates,
+//! then HTTP status pages, then word similarity (which alone is never confident).
+
+use std::collections::{HashMap, HashSet};
+
+use errdecode_kb::{ErrorEntry, KnowledgeBase};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use serde::Serialize;
+
+use crate::cloud::Service;
+use crate::extract::{CodeKind, Facts};
+use crate::signals::Signal;
+use crate::text::{terms, TermIndex};
+
+/// The most a match found only by similar wording may score: it suggests, never asserts.
+pub const SIMILARITY_CEILING: f32 = 0.45;
+/// The most anything may score in a paste that names nothing of Microsoft's.
+pub const OFF_DOMAIN_CEILING: f32 = 0.45;
+
+/// How an entry was matched, for the user and for tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MatchedBy {
+    Code,
+    CodeAndMessage,
+    Message,
+    Status,
+    Similarity,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Match {
+    /// Index into `KnowledgeBase::errors`.
+    #[serde(skip)]
+    pub entry: usize,
+    pub score: f32,
+    pub matched_by: MatchedBy,
+    /// What in the paste matched: the code, the message, the status.
+    pub on: String,
+}
+
+/// Everything needed to match quickly, built once per knowledge base.
+pub struct MatchIndex {
+    by_code: HashMap<String, Vec<usize>>,
+    templates: RegexSet,
+    /// For each template in `templates`, the entry it belongs to.
+    template_entries: Vec<usize>,
+    template_regexes: Vec<Regex>,
+    terms: TermIndex,
+}
+
+impl MatchIndex {
+    pub fn new(kb: &KnowledgeBase) -> MatchIndex {
+        let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut patterns = Vec::new();
+        let mut template_entries = Vec::new();
+        for (index, entry) in kb.errors.iter().enumerate() {
+            for code in &entry.codes {
+                by_code.entry(code.to_ascii_lowercase()).or_default().push(index);
+            }
+            for template in &entry.messages {
+                patterns.push(template_to_regex(template));
+                template_entries.push(index);
+            }
+        }
+        let templates = RegexSetBuilder::new(&patterns)
+            .case_insensitive(true)
+            .size_limit(64 << 20)
+            .build()
+            .unwrap_or_else(|_| RegexSet::empty());
+        let template_regexes = patterns
+            .iter()
+            .map(|p| {
+                RegexBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .unwrap_or_else(|_| Regex::new("$^").unwrap())
+            })
+            .collect();
+        let documents: Vec<String> = kb.errors.iter().map(entry_text).collect();
+        MatchIndex {
+            by_code,
+            templates,
+            template_entries,
+            template_regexes,
+            terms: TermIndex::new(&documents),
+        }
+    }
+
+    /// All codes any entry claims.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.by_code.keys().map(String::as_str)
+    }
+
+    pub fn matches(
+        &self,
+        kb: &KnowledgeBase,
+        facts: &Facts,
+        signals: &[Signal],
+        text: &str,
+    ) -> Vec<Match> {
+        let fired: HashSet<&str> = signals.iter().map(|s| s.name).collect();
+        let mut best: HashMap<usize, Match> = HashMap::new();
+        let mut offer = |m: Match| {
+            let slot = best.entry(m.entry).or_insert_with(|| m.clone());
+            if m.score > slot.score {
+                *slot = m;
+            }
+        };
+
+        let template_hits: HashSet<usize> = self.templates.matches(text).into_iter().collect();
+        let entry_template_hit =
+            |entry: usize| template_hits.iter().any(|t| self.template_entries[*t] == entry);
+        let template_text = |entry: usize| {
+            template_hits
+                .iter()
+                .filter(|t| self.template_entries[**t] == entry)
+                .find_map(|t| self.template_regexes[*t].find(text))
+                .map(|m| shorten(m.as_str(), 120))
+        };
+        let when_ok = |entry: &ErrorEntry| entry.when.iter().all(|w| fired.contains(w.as_str()));
+
+        // Codes, most specific first; a code lower in the list weighs less.
+        for (rank, code) in facts.codes.iter().enumerate() {
+            let Some(entries) = self.by_code.get(&code.code.to_ascii_lowercase()) else { continue };
+            let mut base = match rank {
+                0 => 0.95,
+                1 => 0.85,
+                2 => 0.78,
+                _ => 0.7,
+            };
+            if rank > 0
+                && matches!(
+                    code.kind,
+                    CodeKind::Generic
+                        | CodeKind::OAuth
+                        | CodeKind::Exception
+                        | CodeKind::CompactToken
+                        | CodeKind::AadstsWrapper
+                )
+            {
+                base -= 0.1;
+            }
+            for &index in entries {
+                let entry = &kb.errors[index];
+                if !when_ok(entry) {
+                    continue;
+                }
+                // An entry that shares its code with others is told apart by its templates or
+                // `when` signals; without them it yields to the code's default entry.
+                let shared = entries.len() > 1;
+                let (score, matched_by, on) = if entry_template_hit(index) {
+                    (
+                        base + 0.04,
+                        MatchedBy::CodeAndMessage,
+                        template_text(index).unwrap_or_else(|| code.code.clone()),
+                    )
+                } else if entry.messages.is_empty() || !shared {
+                    let bonus = if entry.when.is_empty() { 0.0 } else { 0.03 };
+                    (base + bonus, MatchedBy::Code, code.code.clone())
+                } else {
+                    (base * 0.6, MatchedBy::Code, code.code.clone())
+                };
+                offer(Match { entry: index, score, matched_by, on });
+            }
+        }
+
+        // Message templates alone.
+        for &hit in &template_hits {
+            let index = self.template_entries[hit];
+            let entry = &kb.errors[index];
+            if !when_ok(entry) {
+                continue;
+            }
+            let status_bonus = if facts.http_status.is_some_and(|s| entry.http_status.contains(&s))
+            {
+                0.02
+            } else {
+                0.0
+            };
+            let on = self.template_regexes[hit]
+                .find(text)
+                .map(|m| shorten(m.as_str(), 120))
+                .unwrap_or_default();
+            offer(Match {
+                entry: index,
+                score: 0.9 + status_bonus,
+                matched_by: MatchedBy::Message,
+                on,
+            });
+        }
+
+        // Status pages: the product's page for a bare status.
+        if let Some(status) = facts.http_status {
+            for (index, entry) in kb.errors.iter().enumerate() {
+                let is_status_page =
+                    entry.codes.is_empty() && entry.messages.is_empty() && entry.when.is_empty();
+                if !is_status_page
+                    || !entry.http_status.contains(&status)
+                    || !product_in_play(&entry.product, facts, text)
+                {
+                    continue;
+                }
+                let score = if facts.error_codes.is_empty() { 0.6 } else { 0.35 };
+                offer(Match {
+                    entry: index,
+                    score,
+                    matched_by: MatchedBy::Status,
+                    on: format!("HTTP {status}"),
+                });
+            }
+        }
+
+        // Similar wording: suggestions, never confident on their own.
+        let query = terms(text);
+        for (index, similarity) in self.terms.similar(&query, 12) {
+            let score = SIMILARITY_CEILING * similarity;
+            if let Some(existing) = best.get_mut(&index) {
+                existing.score += 0.02 * similarity;
+            } else if score >= 0.08 {
+                best.insert(
+                    index,
+                    Match {
+                        entry: index,
+                        score,
+                        matched_by: MatchedBy::Similarity,
+                        on: "similar wording".to_string(),
+                    },
+                );
+            }
+        }
+
+        // A message template is Microsoft's own wording: matching one is context enough.
+        let in_context = facts.microsoft_context || !template_hits.is_empty();
+        let ceiling = if facts.success_only {
+            0.3
+        } else if in_context {
+            0.99
+        } else {
+            OFF_DOMAIN_CEILING
+        };
+        let mut matches: Vec<Match> = best
+            .into_values()
+            .map(|mut m| {
+                m.score = m.score.min(ceiling).clamp(0.0, 1.0);
+                m.score = (m.score * 1000.0).round() / 1000.0;
+                m
+            })
+            .collect();
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| kb.errors[a.entry].id.cmp(&kb.errors[b.entry].id))
+        });
+        matches.truncate(8);
+        matches
+    }
+}
+
+/// Whether a paste is about an entry's product, for status pages that have nothing but a status.
+fn product_in_play(product: &str, facts: &Facts, text: &str) -> bool {
+    let lower_has = |needle: &str| contains_ignore_case(text, needle);
+    match product {
+        "microsoft-graph" => {
+            facts.requests.iter().any(|r| r.service == Some(Service::MicrosoftGraph))
+                || lower_has("graph")
+                || (!facts.www_authenticate.is_empty() && facts.microsoft_context)
+        }
+        "exchange-online" => lower_has("exchange") || lower_has("outlook"),
+        "entra-id" => !facts.authorities.is_empty() || lower_has("aadsts"),
+        "graph-powershell" => facts.powershell.cmdlets.iter().any(|c| c.contains("-Mg")),
+        "msal" => lower_has("msal"),
+        _ => false,
+    }
+}
+
+/// A message template as a regex: literal text, `{}` for any short run, flexible spaces.
+pub fn template_to_regex(template: &str) -> String {
+    let mut pattern = String::new();
+    for (i, part) in template.split("{}").enumerate() {
+        if i > 0 {
+            // An unbounded lazy gap: counted repetition ({0,200}) would blow up the automaton
+            // of a set of hundreds of templates.
+            pattern.push_str(r"(?s:.)*?");
+        }
+        let words: Vec<String> = part.split_whitespace().map(regex::escape).collect();
+        let mut literal = words.join(r"\s+");
+        if part.starts_with(char::is_whitespace) && !literal.is_empty() {
+            literal.insert_str(0, r"\s*");
+        }
+        if part.ends_with(char::is_whitespace) && !literal.is_empty() {
+            literal.push_str(r"\s*");
+        }
+        pattern.push_str(&literal);
+    }
+    pattern
+}
+
+/// The words an entry is found by in similarity search.
+pub fn entry_text(entry: &ErrorEntry) -> String {
+    let mut text =
+        format!("{} {} {} {}", entry.title, entry.message, entry.gist, entry.codes.join(" "));
+    for template in &entry.messages {
+        text.push(' ');
+        text.push_str(&template.replace("{}", " "));
+    }
+    for variation in &entry.variations {
+        text.push(' ');
+        text.push_str(variation);
+    }
+    text
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        text
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_tolerate_slots_and_spacing() {
+        let re = Regex::new(&format!(
+            "(?i){}",
+            template_to_regex("The tenant for tenant guid '{}' does not exist{}")
+        ))
+        .unwrap();
+        assert!(re.is_match("Error Message: The tenant for tenant guid '' does not exist."));
+        assert!(re.is_match("the tenant for tenant  guid '950a4376-c358' does not exist"));
+        let re = Regex::new(&format!(
+            "(?i){}",
+            template_to_regex("/me request is only valid with delegated authentication flow{}")
+        ))
+        .unwrap();
+        assert!(re.is_match(
+            r#""message":"/me request is only valid with delegated authentication flow.""#
+        ));
+    }
+}
+
+/// ASCII case-insensitive `contains`, without lower-casing a copy of the whole paste.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    haystack.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle))
+}

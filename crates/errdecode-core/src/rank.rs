@@ -1,0 +1,275 @@
+//! Ranking root causes for this paste: priors from the matched errors, moved by evidence.
+//!
+//! A cause starts at the prior its matched error gives it, scaled by how well that error
+//! matched. Each supporting rule that fires raises it (`c = 1 - (1 - c)(1 - w)`), each
+//! refuting rule lowers it (`c = c(1 - w)`), and a refuting rule marked `rule_out` removes it
+//! to the ruled-out list with its evidence as the reason. Evidence can bring in a cause the
+//! matched error did not list, at a discount.
+
+use errdecode_kb::{Cause, KnowledgeBase, Trigger};
+use regex::{RegexSet, RegexSetBuilder};
+use serde::Serialize;
+
+use crate::matcher::{Match, OFF_DOMAIN_CEILING};
+use crate::signals::Signal;
+
+/// How much a cause brought in by evidence alone counts, next to one its error lists.
+const UNLISTED_DISCOUNT: f32 = 0.6;
+/// A match scoring this much or more lends its causes full weight.
+const CONFIDENT_MATCH: f32 = 0.85;
+/// When nothing matched well, causes are held to this share of their evidence.
+const WEAK_MATCH_FLOOR: f32 = 0.35;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedCause {
+    pub id: String,
+    pub title: String,
+    pub confidence: f32,
+    pub evidence: Vec<String>,
+    pub summary: String,
+    /// The matched error that lists this cause, when one does.
+    pub listed_by: Option<String>,
+    pub prior: f32,
+    /// How to confirm it (Markdown), from the cause's page.
+    pub how_to_confirm: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuledOut {
+    pub id: String,
+    pub title: String,
+    pub because: String,
+}
+
+/// Where one pattern rule lives.
+struct PatternRule {
+    cause: usize,
+    rule: usize,
+    refute: bool,
+}
+
+pub struct Ranker {
+    /// Patterns compiled without Unicode classes: Unicode word boundaries make the regex
+    /// engine leave its fast automaton on any non-ASCII text, and pastes are full of it.
+    ascii_patterns: RegexSet,
+    ascii_rules: Vec<PatternRule>,
+    /// The few patterns that need Unicode.
+    unicode_patterns: RegexSet,
+    unicode_rules: Vec<PatternRule>,
+}
+
+impl Ranker {
+    pub fn new(kb: &KnowledgeBase) -> Ranker {
+        let (mut ascii_sources, mut ascii_rules) = (Vec::new(), Vec::new());
+        let (mut unicode_sources, mut unicode_rules) = (Vec::new(), Vec::new());
+        for (cause_index, cause) in kb.causes.iter().enumerate() {
+            for (refute, list) in [(false, &cause.support), (true, &cause.refute)] {
+                for (rule_index, rule) in list.iter().enumerate() {
+                    if let Trigger::Pattern(regex) = &rule.trigger {
+                        let source = format!("(?i:{})", regex.as_str());
+                        let rule = PatternRule { cause: cause_index, rule: rule_index, refute };
+                        if regex::RegexBuilder::new(&source).unicode(false).build().is_ok() {
+                            ascii_sources.push(source);
+                            ascii_rules.push(rule);
+                        } else {
+                            unicode_sources.push(source);
+                            unicode_rules.push(rule);
+                        }
+                    }
+                }
+            }
+        }
+        let build = |sources: &[String], unicode: bool| {
+            RegexSetBuilder::new(sources)
+                .unicode(unicode)
+                .size_limit(64 << 20)
+                .dfa_size_limit(16 << 20)
+                .build()
+                .unwrap_or_else(|_| RegexSet::empty())
+        };
+        Ranker {
+            ascii_patterns: build(&ascii_sources, false),
+            ascii_rules,
+            unicode_patterns: build(&unicode_sources, true),
+            unicode_rules,
+        }
+    }
+
+    pub fn rank(
+        &self,
+        kb: &KnowledgeBase,
+        matches: &[Match],
+        signals: &[Signal],
+        text: &str,
+        microsoft_context: bool,
+    ) -> (Vec<RankedCause>, Vec<RuledOut>) {
+        let top_score = matches.first().map_or(0.0, |m| m.score);
+        let match_factor = if top_score >= CONFIDENT_MATCH {
+            1.0
+        } else {
+            (top_score / CONFIDENT_MATCH).max(WEAK_MATCH_FLOOR)
+        };
+        let ceiling = if microsoft_context { 0.99 } else { OFF_DOMAIN_CEILING };
+        let fired_patterns: Vec<&PatternRule> = self
+            .ascii_patterns
+            .matches(text)
+            .into_iter()
+            .map(|i| &self.ascii_rules[i])
+            .chain(self.unicode_patterns.matches(text).into_iter().map(|i| &self.unicode_rules[i]))
+            .collect();
+
+        let mut ranked = Vec::new();
+        let mut ruled_out = Vec::new();
+        for (cause_index, cause) in kb.causes.iter().enumerate() {
+            let (prior, listed_by) = prior_for(kb, matches, top_score, &cause.id);
+            let mut support: Vec<(f32, String)> = Vec::new();
+            let mut refute: Vec<(f32, bool, String)> = Vec::new();
+            for (index, rule) in cause.support.iter().enumerate() {
+                if let Some(evidence) =
+                    fired(rule, signals, text, &fired_patterns, cause_index, index, false)
+                {
+                    support.push((rule.weight, evidence));
+                }
+            }
+            for (index, rule) in cause.refute.iter().enumerate() {
+                if let Some(evidence) =
+                    fired(rule, signals, text, &fired_patterns, cause_index, index, true)
+                {
+                    refute.push((rule.weight, rule.rule_out, evidence));
+                }
+            }
+            if prior <= 0.0 && support.is_empty() {
+                continue;
+            }
+            if let Some((_, _, because)) = refute.iter().find(|(_, rule_out, _)| *rule_out) {
+                ruled_out.push(RuledOut {
+                    id: cause.id.clone(),
+                    title: cause.title.clone(),
+                    because: because.clone(),
+                });
+                continue;
+            }
+            let mut confidence = prior;
+            for (weight, _) in &support {
+                confidence = 1.0 - (1.0 - confidence) * (1.0 - weight);
+            }
+            if prior <= 0.0 {
+                confidence *= UNLISTED_DISCOUNT;
+            }
+            let mut evidence: Vec<String> = Vec::new();
+            if let Some((_, name)) = &listed_by {
+                evidence.push(format!("A usual cause of {name}."));
+            }
+            evidence.extend(support.into_iter().map(|(_, line)| line));
+            for (weight, _, line) in refute {
+                confidence *= 1.0 - weight;
+                evidence.push(format!("Against: {line}"));
+            }
+            confidence = (confidence * match_factor).min(ceiling).clamp(0.0, 1.0);
+            confidence = (confidence * 1000.0).round() / 1000.0;
+            if confidence < 0.05 {
+                continue;
+            }
+            ranked.push(RankedCause {
+                id: cause.id.clone(),
+                title: cause.title.clone(),
+                confidence,
+                evidence,
+                summary: cause.summary.clone(),
+                listed_by: listed_by.map(|(id, _)| id),
+                prior,
+                how_to_confirm: cause
+                    .section(errdecode_kb::SectionKind::Confirm)
+                    .map(|s| s.markdown.clone()),
+            });
+        }
+        ranked.sort_by(|a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then(b.prior.total_cmp(&a.prior))
+                .then(a.id.cmp(&b.id))
+        });
+        ranked.truncate(10);
+        ruled_out.sort_by(|a, b| a.id.cmp(&b.id));
+        (ranked, ruled_out)
+    }
+}
+
+/// The prior of `cause` for this paste: the best over the matched errors that list it, each
+/// scaled by how well it matched next to the best match.
+/// Returns the prior and the listing entry's id and display name.
+fn prior_for(
+    kb: &KnowledgeBase,
+    matches: &[Match],
+    top_score: f32,
+    cause: &str,
+) -> (f32, Option<(String, String)>) {
+    let mut best = (0.0f32, None);
+    if top_score <= 0.0 {
+        return best;
+    }
+    for m in matches.iter().take(4).filter(|m| m.score >= 0.25) {
+        let entry = &kb.errors[m.entry];
+        if let Some(candidate) = entry.causes.iter().find(|c| c.id == cause) {
+            let prior = candidate.prior * (m.score / top_score);
+            if prior > best.0 {
+                let name =
+                    entry.codes.first().map_or_else(|| entry.title.clone(), |code| code.clone());
+                best = (prior, Some((entry.id.clone(), name)));
+            }
+        }
+    }
+    best
+}
+
+fn fired(
+    rule: &errdecode_kb::EvidenceRule,
+    signals: &[Signal],
+    text: &str,
+    fired_patterns: &[&PatternRule],
+    cause: usize,
+    index: usize,
+    refute: bool,
+) -> Option<String> {
+    match &rule.trigger {
+        Trigger::Signal(name) => signals
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| rule.says.clone().unwrap_or_else(|| s.evidence.clone())),
+        Trigger::Pattern(regex) => {
+            if !fired_patterns
+                .iter()
+                .any(|p| p.cause == cause && p.rule == index && p.refute == refute)
+            {
+                return None;
+            }
+            let quote = regex.find(text).map(|m| quote(m.as_str())).unwrap_or_default();
+            let says = rule.says.clone().unwrap_or_default();
+            Some(if quote.is_empty() { says } else { format!("{says} (\"{quote}\")") })
+        }
+    }
+}
+
+/// A short, single-line quote of matched text.
+fn quote(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 80 {
+        format!("{}…", one_line.chars().take(80).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// Used by tests and tools that want a cause's rules in one line each.
+pub fn describe_rules(cause: &Cause) -> Vec<String> {
+    cause
+        .support
+        .iter()
+        .map(|r| ("+", r))
+        .chain(cause.refute.iter().map(|r| ("-", r)))
+        .map(|(sign, rule)| match &rule.trigger {
+            Trigger::Signal(name) => format!("{sign}{} signal {name}", rule.weight),
+            Trigger::Pattern(regex) => format!("{sign}{} pattern {}", rule.weight, regex.as_str()),
+        })
+        .collect()
+}

@@ -1,0 +1,123 @@
+//! Words for similarity search: a small TF-IDF index over the knowledge base.
+
+use std::collections::{HashMap, HashSet};
+
+const STOPWORDS: &[&str] = &[
+    "the", "and", "for", "not", "with", "this", "that", "are", "was", "you", "your", "from",
+    "have", "has", "but", "can", "its", "it's", "when", "what", "which", "who", "how", "why",
+    "get", "got", "use", "used", "using", "also", "any", "all", "our", "out", "one", "does", "did",
+    "into", "there", "their", "then", "than", "them", "they", "will", "would", "should", "could",
+    "been", "being", "were", "some", "such", "only", "same", "more", "other", "about", "after",
+    "before", "just", "like", "because", "error", "errors", "http", "https", "com",
+];
+
+/// Lower-case words of three or more letters, without stop words; at most the first 20,000.
+pub fn terms(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| w.len() >= 3 && w.len() <= 40)
+        .map(str::to_lowercase)
+        .filter(|w| !STOPWORDS.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()))
+        .take(20_000)
+        .collect()
+}
+
+/// An inverted index of the entries' words with their inverse document frequencies.
+pub struct TermIndex {
+    ids: HashMap<String, u32>,
+    idf: Vec<f32>,
+    /// For each term id, the documents holding it.
+    postings: Vec<Vec<u32>>,
+    /// For each document, the summed idf of its distinct terms.
+    weights: Vec<f32>,
+}
+
+impl TermIndex {
+    pub fn new(documents: &[String]) -> TermIndex {
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut document_terms: Vec<Vec<u32>> = Vec::with_capacity(documents.len());
+        for (index, document) in documents.iter().enumerate() {
+            let mut seen: HashSet<u32> = HashSet::new();
+            for term in terms(document) {
+                let next = ids.len() as u32;
+                let id = *ids.entry(term).or_insert(next);
+                if id as usize == postings.len() {
+                    postings.push(Vec::new());
+                }
+                if seen.insert(id) {
+                    postings[id as usize].push(index as u32);
+                }
+            }
+            document_terms.push(seen.into_iter().collect());
+        }
+        let n = documents.len().max(1) as f32;
+        let idf: Vec<f32> =
+            postings.iter().map(|docs| (1.0 + n / docs.len() as f32).ln()).collect();
+        let weights = document_terms
+            .iter()
+            .map(|terms| terms.iter().map(|id| idf[*id as usize]).sum::<f32>().max(1e-6))
+            .collect();
+        TermIndex { ids, idf, postings, weights }
+    }
+
+    /// The `limit` documents most similar to the query, with a similarity in [0, 1]: the share
+    /// of the document's (idf-weighted) words that the query also holds, damped for queries
+    /// that share only a word or two.
+    pub fn similar(&self, query: &[String], limit: usize) -> Vec<(usize, f32)> {
+        let mut query_ids: Vec<u32> =
+            query.iter().filter_map(|t| self.ids.get(t).copied()).collect();
+        query_ids.sort_unstable();
+        query_ids.dedup();
+        let mut shared_weight = vec![0.0f32; self.weights.len()];
+        let mut shared_count = vec![0u32; self.weights.len()];
+        for id in query_ids {
+            let weight = self.idf[id as usize];
+            for &document in &self.postings[id as usize] {
+                shared_weight[document as usize] += weight;
+                shared_count[document as usize] += 1;
+            }
+        }
+        let mut scored: Vec<(usize, f32)> = shared_count
+            .iter()
+            .enumerate()
+            .filter(|(_, count)| **count >= 2)
+            .map(|(index, count)| {
+                let coverage = shared_weight[index] / self.weights[index];
+                let damping = (*count as f32 / 6.0).min(1.0);
+                (index, (coverage * damping).min(1.0))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.truncate(limit);
+        scored
+    }
+}
+
+/// Compiles a pattern with ASCII word boundaries. A Unicode `\b` makes the regex engine leave
+/// its fast automaton whenever the text holds a non-ASCII character, and pastes (mojibake,
+/// emoji, accented names) usually do. Code words and error codes are ASCII anyway.
+pub fn ascii_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch == '\\' {
+            match chars.next() {
+                Some('b') => out.push_str("(?-u:\\b)"),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// A regex for the decoder's own patterns (see [`ascii_boundaries`]). Panics on an invalid
+/// pattern: these are constants, covered by tests.
+pub fn re(pattern: &str) -> regex::Regex {
+    regex::Regex::new(&ascii_boundaries(pattern)).unwrap()
+}

@@ -1,0 +1,186 @@
+//! The knowledge base as the decoder and the renderers see it.
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::sections::SectionKind;
+
+/// Everything the decoder knows. Loaded once; read-only afterwards.
+#[derive(Debug, Default, Clone)]
+pub struct KnowledgeBase {
+    pub products: Vec<Product>,
+    pub errors: Vec<ErrorEntry>,
+    pub causes: Vec<Cause>,
+    /// Permissions of the Graph endpoints people call most, least-privileged first.
+    pub endpoint_permissions: Vec<EndpointPermissions>,
+}
+
+impl KnowledgeBase {
+    pub fn error(&self, id: &str) -> Option<&ErrorEntry> {
+        self.errors.iter().find(|entry| entry.id == id)
+    }
+
+    pub fn cause(&self, id: &str) -> Option<&Cause> {
+        self.causes.iter().find(|cause| cause.id == id)
+    }
+
+    pub fn product(&self, id: &str) -> Option<&Product> {
+        self.products.iter().find(|product| product.id == id)
+    }
+}
+
+/// Where an entry was written, for messages that point back at it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub path: String,
+    /// 1-based line of the entry's first line (table rows share one file).
+    pub line: usize,
+}
+
+/// A titled Markdown section of a page body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub kind: SectionKind,
+    /// The heading as written.
+    pub title: String,
+    pub markdown: String,
+}
+
+/// How much a page says: rich pages carry every section of an error page; basic ones (most
+/// table-driven codes) carry at least the meaning and the causes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    Rich,
+    #[default]
+    Basic,
+}
+
+/// A known error: a code or message family with its page and candidate causes.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorEntry {
+    pub id: String,
+    pub title: String,
+    pub product: String,
+    pub topic: String,
+    /// Codes that name this error, most specific first (`AADSTS50012`, `ErrorAccessDenied`).
+    pub codes: Vec<String>,
+    pub http_status: Vec<u16>,
+    /// Message templates; `{}` stands for any run of text (a name, a GUID, a time).
+    pub messages: Vec<String>,
+    /// Signals that must all fire for this entry to apply: how an entry that shares a code with
+    /// another one (the same Graph code seen from PowerShell, say) tells itself apart.
+    pub when: Vec<String>,
+    /// The error message as people see it, for the page's first block.
+    pub message: String,
+    /// One line: what is going on.
+    pub gist: String,
+    /// Real-world phrasings of the same error; each must decode to this entry.
+    pub variations: Vec<String>,
+    pub causes: Vec<CandidateCause>,
+    pub related: Vec<String>,
+    pub related_searches: Vec<String>,
+    pub affected_products: Vec<String>,
+    pub faq: Vec<Faq>,
+    pub sources: Vec<String>,
+    pub last_reviewed: String,
+    pub tier: Tier,
+    pub sections: Vec<Section>,
+    pub origin: Origin,
+}
+
+impl ErrorEntry {
+    pub fn section(&self, kind: SectionKind) -> Option<&Section> {
+        self.sections.iter().find(|section| section.kind == kind)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Faq {
+    pub question: String,
+    pub answer: String,
+}
+
+/// A cause an error entry considers, with how often it is the answer before any evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CandidateCause {
+    pub id: String,
+    /// Prior in [0, 1].
+    pub prior: f32,
+}
+
+/// A root cause: what tells it apart, how to confirm it, how to fix it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cause {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// Evidence that makes this cause more likely.
+    pub support: Vec<EvidenceRule>,
+    /// Evidence that makes it less likely, or rules it out.
+    pub refute: Vec<EvidenceRule>,
+    pub sources: Vec<String>,
+    pub last_reviewed: String,
+    pub sections: Vec<Section>,
+    pub origin: Origin,
+}
+
+impl Cause {
+    pub fn section(&self, kind: SectionKind) -> Option<&Section> {
+        self.sections.iter().find(|section| section.kind == kind)
+    }
+}
+
+/// What fires a piece of evidence: a typed signal the decoder derives, or a pattern in the
+/// paste's text.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trigger {
+    /// A signal name from the decoder's catalogue (`token.app_only`).
+    Signal(String),
+    /// A case-insensitive regular expression run over the normalized paste.
+    Pattern(#[serde(serialize_with = "serialize_regex")] Regex),
+}
+
+fn serialize_regex<S: serde::Serializer>(regex: &Regex, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(regex.as_str())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceRule {
+    pub trigger: Trigger,
+    /// How much the evidence moves the cause, in [0, 1].
+    pub weight: f32,
+    /// The evidence line shown to the user; a signal brings its own sentence when this is empty.
+    pub says: Option<String>,
+    /// For refuting evidence: the cause is ruled out instead of merely weakened.
+    pub rule_out: bool,
+    /// Line of the rule in its file.
+    pub line: usize,
+}
+
+/// A product hub: Microsoft Graph, Entra ID sign-in, ...
+#[derive(Debug, Clone, Serialize)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    /// Topics in the order the hub page shows them.
+    pub topics: Vec<String>,
+    pub body_markdown: String,
+    pub origin: Origin,
+}
+
+/// The permissions that let a caller use one Graph endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndpointPermissions {
+    pub method: String,
+    /// Path template without the version prefix, lower-case, with `{id}` slots.
+    pub path: String,
+    /// Delegated (work or school) permissions, least-privileged first.
+    pub delegated: Vec<String>,
+    /// Application permissions, least-privileged first.
+    pub application: Vec<String>,
+    /// The data behind it lives in an Exchange Online mailbox.
+    pub needs_mailbox: bool,
+}
