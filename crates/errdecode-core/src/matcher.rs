@@ -17,6 +17,10 @@ pub const SIMILARITY_CEILING: f32 = 0.45;
 /// The most anything may score in a paste that names nothing of Microsoft's.
 pub const OFF_DOMAIN_CEILING: f32 = 0.45;
 
+/// An entry that shares its code and is told apart by a message the paste does not hold: it
+/// is a suggestion, below the "fairly sure" line.
+const VARIANT_WITHOUT_MESSAGE: f32 = 0.45;
+
 /// How an entry was matched, for the user and for tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -119,15 +123,17 @@ impl MatchIndex {
                 .map(|m| shorten(m.as_str(), 120))
         };
         let when_ok = |entry: &ErrorEntry| entry.when.iter().all(|w| fired.contains(w.as_str()));
+        // An entry whose `when` signals all fired is the more specific reading of its code.
+        let when_bonus = |entry: &ErrorEntry| if entry.when.is_empty() { 0.0 } else { 0.03 };
 
         // Codes, most specific first; a code lower in the list weighs less.
         for (rank, code) in facts.codes.iter().enumerate() {
             let Some(entries) = self.by_code.get(&code.code.to_ascii_lowercase()) else { continue };
             let mut base = match rank {
-                0 => 0.95,
-                1 => 0.85,
-                2 => 0.78,
-                _ => 0.7,
+                0 => 0.92,
+                1 => 0.83,
+                2 => 0.76,
+                _ => 0.68,
             };
             if rank > 0
                 && matches!(
@@ -146,21 +152,26 @@ impl MatchIndex {
                 if !when_ok(entry) {
                     continue;
                 }
-                // An entry that shares its code with others is told apart by its templates or
-                // `when` signals; without them it yields to the code's default entry.
-                let shared = entries.len() > 1;
+                // An entry that shares its code with a default entry (one with neither templates
+                // nor `when`) is told apart by its templates; without them it yields.
+                let yields_to_default = !entry.messages.is_empty()
+                    && entries.iter().any(|&other| {
+                        other != index
+                            && kb.errors[other].messages.is_empty()
+                            && kb.errors[other].when.is_empty()
+                    });
                 let (score, matched_by, on) = if entry_template_hit(index) {
                     (
                         base + 0.04,
                         MatchedBy::CodeAndMessage,
                         template_text(index).unwrap_or_else(|| code.code.clone()),
                     )
-                } else if entry.messages.is_empty() || !shared {
-                    let bonus = if entry.when.is_empty() { 0.0 } else { 0.03 };
-                    (base + bonus, MatchedBy::Code, code.code.clone())
+                } else if !yields_to_default {
+                    (base, MatchedBy::Code, code.code.clone())
                 } else {
-                    (base * 0.6, MatchedBy::Code, code.code.clone())
+                    (base * VARIANT_WITHOUT_MESSAGE, MatchedBy::Code, code.code.clone())
                 };
+                let score = score + when_bonus(entry);
                 offer(Match { entry: index, score, matched_by, on });
             }
         }

@@ -14,7 +14,10 @@ use crate::matcher::{Match, OFF_DOMAIN_CEILING};
 use crate::signals::Signal;
 
 /// How much a cause brought in by evidence alone counts, next to one its error lists.
-const UNLISTED_DISCOUNT: f32 = 0.6;
+const UNLISTED_DISCOUNT: f32 = 0.5;
+/// Evidence alone brings in a cause only when one of its rules is at least this strong;
+/// context such as "the flow is app-only" supports listed causes but introduces none.
+const UNLISTED_MIN_WEIGHT: f32 = 0.4;
 /// A match scoring this much or more lends its causes full weight.
 const CONFIDENT_MATCH: f32 = 0.85;
 /// When nothing matched well, causes are held to this share of their evidence.
@@ -138,7 +141,8 @@ impl Ranker {
                     refute.push((rule.weight, rule.rule_out, evidence));
                 }
             }
-            if prior <= 0.0 && support.is_empty() {
+            let strongest = support.iter().map(|(weight, _)| *weight).fold(0.0f32, f32::max);
+            if prior <= 0.0 && strongest < UNLISTED_MIN_WEIGHT {
                 continue;
             }
             if let Some((_, _, because)) = refute.iter().find(|(_, rule_out, _)| *rule_out) {
@@ -208,7 +212,8 @@ fn prior_for(
     if top_score <= 0.0 {
         return best;
     }
-    for m in matches.iter().take(4).filter(|m| m.score >= 0.25) {
+    // Only errors matched with some confidence lend their causes; the best match always does.
+    for m in matches.iter().take(4).filter(|m| m.score >= 0.5 || m.score >= top_score) {
         let entry = &kb.errors[m.entry];
         if let Some(candidate) = entry.causes.iter().find(|c| c.id == cause) {
             let prior = candidate.prior * (m.score / top_score);

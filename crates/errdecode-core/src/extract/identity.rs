@@ -151,6 +151,10 @@ pub fn extract_identity(text: &str, facts: &mut Facts) {
     for caps in AUTHORITY.captures_iter(text) {
         let host = caps[1].to_ascii_lowercase();
         let Some((Service::Login, cloud)) = classify_host(&host) else { continue };
+        // sts.windows.net appears in tokens as the issuer, never as an authority a client uses.
+        if host == "sts.windows.net" {
+            continue;
+        }
         let segment = percent_decode(&caps[2]);
         let rest = caps.get(3).map_or("", |m| m.as_str());
         if segment.eq_ignore_ascii_case("error") || segment.eq_ignore_ascii_case("v2.0") {
