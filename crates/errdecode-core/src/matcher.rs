@@ -152,13 +152,16 @@ impl MatchIndex {
                 if !when_ok(entry) {
                     continue;
                 }
-                // An entry that shares its code with a default entry (one with neither templates
-                // nor `when`) is told apart by its templates; without them it yields.
+                // An entry told apart by its templates yields, when they do not match, to a
+                // sibling sharing its code that fits better: the code's default entry (neither
+                // templates nor `when`), one whose template matched, or one whose `when` fired.
                 let yields_to_default = !entry.messages.is_empty()
                     && entries.iter().any(|&other| {
-                        other != index
-                            && kb.errors[other].messages.is_empty()
-                            && kb.errors[other].when.is_empty()
+                        let sibling = &kb.errors[other];
+                        let is_default = sibling.messages.is_empty() && sibling.when.is_empty();
+                        let fits = entry_template_hit(other)
+                            || (!sibling.when.is_empty() && when_ok(sibling));
+                        other != index && (is_default || fits)
                     });
                 let (score, matched_by, on) = if entry_template_hit(index) {
                     (
@@ -331,6 +334,12 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// ASCII case-insensitive `contains`, without lower-casing a copy of the whole paste.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    haystack.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,10 +362,4 @@ mod tests {
             r#""message":"/me request is only valid with delegated authentication flow.""#
         ));
     }
-}
-
-/// ASCII case-insensitive `contains`, without lower-casing a copy of the whole paste.
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    let needle = needle.as_bytes();
-    haystack.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle))
 }

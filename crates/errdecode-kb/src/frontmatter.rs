@@ -1,5 +1,6 @@
 //! Splits a `+++`-fenced TOML front matter from a Markdown body.
 
+#[derive(Debug)]
 pub struct Split<'a> {
     pub front_matter: &'a str,
     /// 1-based line of the front matter's first line.

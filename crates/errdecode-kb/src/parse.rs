@@ -236,13 +236,11 @@ fn parse_cause(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Cause> 
     let sections = parse_sections(&file.path, split.body, split.body_line, problems);
     let rules = |raw_rules: Vec<RawRule>, table: &str, problems: &mut Vec<Problem>| {
         let mut rules = Vec::new();
-        let mut line_cursor = 0;
-        for rule in raw_rules {
+        for (line_cursor, rule) in raw_rules.into_iter().enumerate() {
             // Each `[[support]]` / `[[refute]]` header in order gives the rule's line.
             let line = nth_header_line(split.front_matter, table, line_cursor)
                 .map(|l| l + split.front_matter_line - 1)
                 .unwrap_or(split.front_matter_line);
-            line_cursor += 1;
             let trigger = match (rule.signal, rule.pattern) {
                 (Some(signal), None) => Trigger::Signal(signal),
                 (None, Some(pattern)) => match compile_pattern(&pattern) {
