@@ -6,8 +6,12 @@
 //! to the ruled-out list with its evidence as the reason. Evidence can bring in a cause the
 //! matched error did not list, at a discount.
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 use errdecode_kb::{Cause, KnowledgeBase, Trigger};
-use regex::{RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use serde::Serialize;
 
 use crate::matcher::{Match, OFF_DOMAIN_CEILING};
@@ -44,58 +48,91 @@ pub struct RuledOut {
     pub because: String,
 }
 
-/// Where one pattern rule lives.
+/// Where one pattern rule lives, and its regex, built the first time a paste could match it.
 struct PatternRule {
     cause: usize,
     rule: usize,
     refute: bool,
+    source: String,
+    regex: OnceLock<Option<Regex>>,
 }
 
+impl PatternRule {
+    fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| RegexBuilder::new(&self.source).case_insensitive(true).build().ok())
+            .as_ref()
+    }
+
+    fn quote(&self, text: &str) -> Option<String> {
+        self.regex()?.find(text).map(|m| quote(m.as_str()))
+    }
+}
+
+/// Runs the causes' text patterns. Compiling hundreds of regexes up front would cost more than
+/// a whole decode, so each pattern is compiled the first time a paste holds one of the literal
+/// prefixes every match of it must start with (found once, with aho-corasick); patterns
+/// without such a prefix are always run.
 pub struct Ranker {
-    /// Patterns compiled without Unicode classes: Unicode word boundaries make the regex
-    /// engine leave its fast automaton on any non-ASCII text, and pastes are full of it.
-    ascii_patterns: RegexSet,
-    ascii_rules: Vec<PatternRule>,
-    /// The few patterns that need Unicode.
-    unicode_patterns: RegexSet,
-    unicode_rules: Vec<PatternRule>,
+    rules: Vec<PatternRule>,
+    prefixes: Option<AhoCorasick>,
+    /// For each prefix in `prefixes`, the rule it belongs to.
+    prefix_rules: Vec<usize>,
+    unfiltered_rules: Vec<usize>,
 }
 
 impl Ranker {
     pub fn new(kb: &KnowledgeBase) -> Ranker {
-        let (mut ascii_sources, mut ascii_rules) = (Vec::new(), Vec::new());
-        let (mut unicode_sources, mut unicode_rules) = (Vec::new(), Vec::new());
+        let mut rules = Vec::new();
+        let mut prefixes: Vec<String> = Vec::new();
+        let mut prefix_rules = Vec::new();
+        let mut unfiltered_rules = Vec::new();
         for (cause_index, cause) in kb.causes.iter().enumerate() {
             for (refute, list) in [(false, &cause.support), (true, &cause.refute)] {
                 for (rule_index, rule) in list.iter().enumerate() {
-                    if let Trigger::Pattern(regex) = &rule.trigger {
-                        let source = format!("(?i:{})", regex.as_str());
-                        let rule = PatternRule { cause: cause_index, rule: rule_index, refute };
-                        if regex::RegexBuilder::new(&source).unicode(false).build().is_ok() {
-                            ascii_sources.push(source);
-                            ascii_rules.push(rule);
-                        } else {
-                            unicode_sources.push(source);
-                            unicode_rules.push(rule);
+                    let Trigger::Pattern(pattern) = &rule.trigger else { continue };
+                    let source = crate::text::ascii_boundaries(pattern);
+                    let index = rules.len();
+                    match required_prefixes(&source) {
+                        Some(literals) => {
+                            for literal in literals {
+                                prefixes.push(literal);
+                                prefix_rules.push(index);
+                            }
                         }
+                        None => unfiltered_rules.push(index),
                     }
+                    rules.push(PatternRule {
+                        cause: cause_index,
+                        rule: rule_index,
+                        refute,
+                        source,
+                        regex: OnceLock::new(),
+                    });
                 }
             }
         }
-        let build = |sources: &[String], unicode: bool| {
-            RegexSetBuilder::new(sources)
-                .unicode(unicode)
-                .size_limit(64 << 20)
-                .dfa_size_limit(16 << 20)
-                .build()
-                .unwrap_or_else(|_| RegexSet::empty())
-        };
-        Ranker {
-            ascii_patterns: build(&ascii_sources, false),
-            ascii_rules,
-            unicode_patterns: build(&unicode_sources, true),
-            unicode_rules,
+        let prefixes = AhoCorasick::builder().ascii_case_insensitive(true).build(&prefixes).ok();
+        Ranker { rules, prefixes, prefix_rules, unfiltered_rules }
+    }
+
+    /// Indexes of the rules whose pattern matches `text`.
+    fn fired_rules(&self, text: &str) -> Vec<&PatternRule> {
+        let mut candidates: Vec<usize> = self.unfiltered_rules.clone();
+        if let Some(prefixes) = &self.prefixes {
+            candidates.extend(
+                prefixes
+                    .find_overlapping_iter(text)
+                    .map(|m| self.prefix_rules[m.pattern().as_usize()]),
+            );
         }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .map(|index| &self.rules[index])
+            .filter(|rule| rule.regex().is_some_and(|regex| regex.is_match(text)))
+            .collect()
     }
 
     pub fn rank(
@@ -113,13 +150,9 @@ impl Ranker {
             (top_score / CONFIDENT_MATCH).max(WEAK_MATCH_FLOOR)
         };
         let ceiling = if microsoft_context { 0.99 } else { OFF_DOMAIN_CEILING };
-        let fired_patterns: Vec<&PatternRule> = self
-            .ascii_patterns
-            .matches(text)
-            .into_iter()
-            .map(|i| &self.ascii_rules[i])
-            .chain(self.unicode_patterns.matches(text).into_iter().map(|i| &self.unicode_rules[i]))
-            .collect();
+        let window = evidence_window(text);
+        let text: &str = &window;
+        let fired_patterns = self.fired_rules(text);
 
         let mut ranked = Vec::new();
         let mut ruled_out = Vec::new();
@@ -241,18 +274,35 @@ fn fired(
             .iter()
             .find(|s| s.name == name)
             .map(|s| rule.says.clone().unwrap_or_else(|| s.evidence.clone())),
-        Trigger::Pattern(regex) => {
-            if !fired_patterns
+        Trigger::Pattern(_) => {
+            let pattern = fired_patterns
                 .iter()
-                .any(|p| p.cause == cause && p.rule == index && p.refute == refute)
-            {
-                return None;
-            }
-            let quote = regex.find(text).map(|m| quote(m.as_str())).unwrap_or_default();
+                .find(|p| p.cause == cause && p.rule == index && p.refute == refute)?;
+            let quote = pattern.quote(text).unwrap_or_default();
             let says = rule.says.clone().unwrap_or_default();
             Some(if quote.is_empty() { says } else { format!("{says} (\"{quote}\")") })
         }
     }
+}
+
+/// The part of a long paste that text patterns are looked for in: the first 448 KiB and the
+/// last 64 KiB. Hundreds of patterns over megabytes of logs cost more than they find; codes,
+/// statuses and tokens are still read from the whole paste.
+fn evidence_window(text: &str) -> std::borrow::Cow<'_, str> {
+    const HEAD: usize = 448 * 1024;
+    const TAIL: usize = 64 * 1024;
+    if text.len() <= HEAD + TAIL {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut head_end = HEAD;
+    while !text.is_char_boundary(head_end) {
+        head_end -= 1;
+    }
+    let mut tail_start = text.len() - TAIL;
+    while !text.is_char_boundary(tail_start) {
+        tail_start += 1;
+    }
+    std::borrow::Cow::Owned(format!("{}\n…\n{}", &text[..head_end], &text[tail_start..]))
 }
 
 /// A short, single-line quote of matched text.
@@ -274,7 +324,27 @@ pub fn describe_rules(cause: &Cause) -> Vec<String> {
         .chain(cause.refute.iter().map(|r| ("-", r)))
         .map(|(sign, rule)| match &rule.trigger {
             Trigger::Signal(name) => format!("{sign}{} signal {name}", rule.weight),
-            Trigger::Pattern(regex) => format!("{sign}{} pattern {}", rule.weight, regex.as_str()),
+            Trigger::Pattern(pattern) => format!("{sign}{} pattern {pattern}", rule.weight),
         })
         .collect()
+}
+
+/// Lower-case literal prefixes that every match of `pattern` starts with, or `None` when there
+/// is no useful set (too short, too many, or unbounded).
+fn required_prefixes(pattern: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_total(250);
+    let seq = extractor.extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.iter().any(|l| l.as_bytes().len() < 3) {
+        return None;
+    }
+    let mut prefixes: Vec<String> = literals
+        .iter()
+        .map(|l| String::from_utf8_lossy(l.as_bytes()).to_ascii_lowercase())
+        .collect();
+    prefixes.sort();
+    prefixes.dedup();
+    Some(prefixes)
 }

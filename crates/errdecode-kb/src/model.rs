@@ -1,6 +1,5 @@
 //! The knowledge base as the decoder and the renderers see it.
 
-use regex::Regex;
 use serde::Serialize;
 
 use crate::sections::SectionKind;
@@ -138,12 +137,9 @@ impl Cause {
 pub enum Trigger {
     /// A signal name from the decoder's catalogue (`token.app_only`).
     Signal(String),
-    /// A case-insensitive regular expression run over the normalized paste.
-    Pattern(#[serde(serialize_with = "serialize_regex")] Regex),
-}
-
-fn serialize_regex<S: serde::Serializer>(regex: &Regex, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(regex.as_str())
+    /// A case-insensitive regular expression run over the normalized paste. The knowledge
+    /// base checks its syntax; the decoder compiles all of them into one set.
+    Pattern(String),
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use crate::frontmatter::{self, line_at, line_of};
@@ -243,8 +242,8 @@ fn parse_cause(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Cause> 
                 .unwrap_or(split.front_matter_line);
             let trigger = match (rule.signal, rule.pattern) {
                 (Some(signal), None) => Trigger::Signal(signal),
-                (None, Some(pattern)) => match compile_pattern(&pattern) {
-                    Ok(regex) => Trigger::Pattern(regex),
+                (None, Some(pattern)) => match check_pattern(&pattern) {
+                    Ok(()) => Trigger::Pattern(pattern),
                     Err(error) => {
                         problems.push(Problem::new(
                             &file.path,
@@ -295,9 +294,18 @@ fn parse_cause(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Cause> 
     })
 }
 
-/// Patterns match case-insensitively; `(?-i)` inside a pattern turns that off.
-pub(crate) fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(&ascii_boundaries(pattern)).case_insensitive(true).size_limit(1 << 20).build()
+/// Checks a pattern's syntax the way the decoder will compile it (case-insensitive, with
+/// ASCII word boundaries), without building an automaton: that is the decoder's job, once
+/// for all patterns.
+pub(crate) fn check_pattern(pattern: &str) -> Result<(), String> {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(&ascii_boundaries(pattern))
+        .map(|_| ())
+        .map_err(|error| {
+            error.to_string().lines().last().unwrap_or("invalid pattern").trim().to_string()
+        })
 }
 
 fn nth_header_line(front_matter: &str, header: &str, n: usize) -> Option<usize> {

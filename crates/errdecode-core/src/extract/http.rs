@@ -155,6 +155,9 @@ impl RequestFact {
     }
 }
 
+/// A log of thousands of calls repeats a few URLs; reading the first ones is enough.
+const MAX_REQUESTS_READ: usize = 2_000;
+
 static REQUEST_LINE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(r#"\b(GET|POST|PUT|PATCH|DELETE|HEAD)\s+(https?://[^\s"'<>`|]+|/[^\s"'<>`|]*)"#)
 });
@@ -169,8 +172,9 @@ static SDK_CHAIN: LazyLock<Regex> = LazyLock::new(|| {
 
 pub fn extract_requests(text: &str, facts: &mut Facts) {
     let mut requests: Vec<(usize, RequestFact)> = Vec::new();
-    let mut covered: Vec<std::ops::Range<usize>> = Vec::new();
-    for caps in REQUEST_LINE.captures_iter(text) {
+    // Start offsets of URLs already read as part of a request line.
+    let mut covered: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    for caps in REQUEST_LINE.captures_iter(text).take(MAX_REQUESTS_READ) {
         let target = caps.get(2).unwrap();
         let mut url = target.as_str().to_string();
         if url.starts_with('/') {
@@ -183,11 +187,11 @@ pub fn extract_requests(text: &str, facts: &mut Facts) {
                 None => {}
             }
         }
-        covered.push(caps.get(0).unwrap().range());
+        covered.insert(target.start());
         requests.push((caps.get(0).unwrap().start(), build_request(Some(&caps[1]), &url, false)));
     }
-    for m in URL.find_iter(text) {
-        if covered.iter().any(|range| range.contains(&m.start())) {
+    for m in URL.find_iter(text).take(MAX_REQUESTS_READ) {
+        if covered.contains(&m.start()) {
             continue;
         }
         let url = m.as_str().trim_end_matches(['.', ',', ';', ':', '\'']);
