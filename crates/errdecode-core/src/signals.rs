@@ -105,7 +105,7 @@ static APP_ONLY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DELEGATED_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(
-        r"(?i)authori[sz]ation[ _-]code|auth code flow|AcquireTokenInteractive|acquire_?token_?interactive|loginPopup|loginRedirect|acquireTokenSilent|AcquireTokenSilent|signed-in user|AccessAsUser|delegated (?:token|flow|auth\w*|access)|on behalf of|\bOBO\b",
+        r"(?i)authori[sz]ation[ _-]code|auth code flow|AcquireTokenInteractive|acquire_?token_?interactive|loginPopup|loginRedirect|acquireTokenSilent|AcquireTokenSilent|signed-in user|AccessAsUser|delegated (?:token|flow|access)|on behalf of|\bOBO\b",
     )
 });
 static ROPC_WORDS: LazyLock<Regex> = LazyLock::new(|| {

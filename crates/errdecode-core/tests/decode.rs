@@ -156,7 +156,9 @@ fn seed_000_forum_post_is_decoded_from_its_own_evidence() {
     ] {
         assert!(causes.contains(&cause), "{cause} should be among the top causes: {causes:?}");
     }
-    for cause in doc.causes.iter().take(5) {
+    // The suspects the token cannot exclude are backed by the paste itself, not only by priors.
+    let backed = ["cross-tenant-token", "no-exchange-mailbox", "sent-token-differs"];
+    for cause in doc.causes.iter().filter(|c| backed.contains(&c.id.as_str())) {
         assert!(
             cause.evidence.len() >= 2,
             "{} has too little evidence: {:?}",
