@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::cloud::Service;
 use crate::extract::{CodeKind, Facts};
 use crate::signals::Signal;
-use crate::text::{terms, TermIndex};
+use crate::text::TermIndex;
 
 /// The most a match found only by similar wording may score: it suggests, never asserts.
 pub const SIMILARITY_CEILING: f32 = 0.45;
@@ -226,8 +226,7 @@ impl MatchIndex {
         }
 
         // Similar wording: suggestions, never confident on their own.
-        let query = terms(text);
-        for (index, similarity) in self.terms.similar(&query, 12) {
+        for (index, similarity) in self.terms.similar_to_text(text, 12) {
             let score = SIMILARITY_CEILING * similarity;
             if let Some(existing) = best.get_mut(&index) {
                 existing.score += 0.02 * similarity;

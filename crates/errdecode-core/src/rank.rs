@@ -10,7 +10,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use errdecode_kb::{Cause, KnowledgeBase, Trigger};
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::Regex;
+use regex_automata::{Anchored, Input};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use serde::Serialize;
 
@@ -57,22 +58,29 @@ struct PatternRule {
     regex: OnceLock<Option<Regex>>,
 }
 
+/// A rule whose pattern matched, with where.
+struct FiredRule<'a> {
+    rule: &'a PatternRule,
+    span: std::ops::Range<usize>,
+}
+
 impl PatternRule {
     fn regex(&self) -> Option<&Regex> {
         self.regex
-            .get_or_init(|| RegexBuilder::new(&self.source).case_insensitive(true).build().ok())
+            .get_or_init(|| {
+                Regex::builder()
+                    .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+                    .build(&self.source)
+                    .ok()
+            })
             .as_ref()
-    }
-
-    fn quote(&self, text: &str) -> Option<String> {
-        self.regex()?.find(text).map(|m| quote(m.as_str()))
     }
 }
 
 /// Runs the causes' text patterns. Compiling hundreds of regexes up front would cost more than
 /// a whole decode, so each pattern is compiled the first time a paste holds one of the literal
-/// prefixes every match of it must start with (found once, with aho-corasick); patterns
-/// without such a prefix are always run.
+/// prefixes every match of it must start with (found once, with aho-corasick), and is then
+/// tried only where those prefixes stand. Patterns without such a prefix are always run.
 pub struct Ranker {
     rules: Vec<PatternRule>,
     prefixes: Option<AhoCorasick>,
@@ -116,23 +124,32 @@ impl Ranker {
         Ranker { rules, prefixes, prefix_rules, unfiltered_rules }
     }
 
-    /// Indexes of the rules whose pattern matches `text`.
-    fn fired_rules(&self, text: &str) -> Vec<&PatternRule> {
-        let mut candidates: Vec<usize> = self.unfiltered_rules.clone();
-        if let Some(prefixes) = &self.prefixes {
-            candidates.extend(
-                prefixes
-                    .find_overlapping_iter(text)
-                    .map(|m| self.prefix_rules[m.pattern().as_usize()]),
-            );
+    /// The rules whose pattern matches `text`, each with its first match.
+    fn fired_rules(&self, text: &str) -> Vec<FiredRule<'_>> {
+        let mut fired: Vec<FiredRule<'_>> = Vec::new();
+        let mut done = vec![false; self.rules.len()];
+        for &index in &self.unfiltered_rules {
+            done[index] = true;
+            let rule = &self.rules[index];
+            if let Some(m) = rule.regex().and_then(|regex| regex.find(text)) {
+                fired.push(FiredRule { rule, span: m.range() });
+            }
         }
-        candidates.sort_unstable();
-        candidates.dedup();
-        candidates
-            .into_iter()
-            .map(|index| &self.rules[index])
-            .filter(|rule| rule.regex().is_some_and(|regex| regex.is_match(text)))
-            .collect()
+        if let Some(prefixes) = &self.prefixes {
+            for hit in prefixes.find_overlapping_iter(text) {
+                let index = self.prefix_rules[hit.pattern().as_usize()];
+                if done[index] {
+                    continue;
+                }
+                let rule = &self.rules[index];
+                let input = Input::new(text).range(hit.start()..).anchored(Anchored::Yes);
+                if let Some(m) = rule.regex().and_then(|regex| regex.find(input)) {
+                    done[index] = true;
+                    fired.push(FiredRule { rule, span: m.range() });
+                }
+            }
+        }
+        fired
     }
 
     pub fn rank(
@@ -264,7 +281,7 @@ fn fired(
     rule: &errdecode_kb::EvidenceRule,
     signals: &[Signal],
     text: &str,
-    fired_patterns: &[&PatternRule],
+    fired_patterns: &[FiredRule<'_>],
     cause: usize,
     index: usize,
     refute: bool,
@@ -275,10 +292,10 @@ fn fired(
             .find(|s| s.name == name)
             .map(|s| rule.says.clone().unwrap_or_else(|| s.evidence.clone())),
         Trigger::Pattern(_) => {
-            let pattern = fired_patterns
-                .iter()
-                .find(|p| p.cause == cause && p.rule == index && p.refute == refute)?;
-            let quote = pattern.quote(text).unwrap_or_default();
+            let fired = fired_patterns.iter().find(|f| {
+                f.rule.cause == cause && f.rule.rule == index && f.rule.refute == refute
+            })?;
+            let quote = quote(&text[fired.span.clone()]);
             let says = rule.says.clone().unwrap_or_default();
             Some(if quote.is_empty() { says } else { format!("{says} (\"{quote}\")") })
         }

@@ -21,9 +21,31 @@ pub fn terms(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// FNV-1a: term lookups hash short ASCII words millions of times a second, where SipHash's
+/// protection against crafted keys buys nothing (the keys are the knowledge base's words).
+#[derive(Default, Clone, Copy)]
+pub struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FnvHasher>>;
+
 /// An inverted index of the entries' words with their inverse document frequencies.
 pub struct TermIndex {
-    ids: HashMap<String, u32>,
+    ids: FnvMap<String, u32>,
     idf: Vec<f32>,
     /// For each term id, the documents holding it.
     postings: Vec<Vec<u32>>,
@@ -33,7 +55,7 @@ pub struct TermIndex {
 
 impl TermIndex {
     pub fn new(documents: &[String]) -> TermIndex {
-        let mut ids: HashMap<String, u32> = HashMap::new();
+        let mut ids: FnvMap<String, u32> = FnvMap::default();
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut document_terms: Vec<Vec<u32>> = Vec::with_capacity(documents.len());
         for (index, document) in documents.iter().enumerate() {
@@ -64,8 +86,35 @@ impl TermIndex {
     /// of the document's (idf-weighted) words that the query also holds, damped for queries
     /// that share only a word or two.
     pub fn similar(&self, query: &[String], limit: usize) -> Vec<(usize, f32)> {
-        let mut query_ids: Vec<u32> =
-            query.iter().filter_map(|t| self.ids.get(t).copied()).collect();
+        let ids = query.iter().filter_map(|t| self.ids.get(t).copied()).collect();
+        self.similar_ids(ids, limit)
+    }
+
+    /// [`TermIndex::similar`] for a whole text, read word by word without allocating: words
+    /// the index does not hold (stop words among them) are skipped by the lookup itself.
+    pub fn similar_to_text(&self, text: &str, limit: usize) -> Vec<(usize, f32)> {
+        let mut ids = Vec::new();
+        let mut word = String::with_capacity(40);
+        let words = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| w.len() >= 3 && w.len() <= 40)
+            .take(20_000);
+        for raw in words {
+            word.clear();
+            if raw.is_ascii() {
+                word.push_str(raw);
+                word.make_ascii_lowercase();
+            } else {
+                word.extend(raw.chars().flat_map(char::to_lowercase));
+            }
+            if let Some(id) = self.ids.get(word.as_str()) {
+                ids.push(*id);
+            }
+        }
+        self.similar_ids(ids, limit)
+    }
+
+    fn similar_ids(&self, mut query_ids: Vec<u32>, limit: usize) -> Vec<(usize, f32)> {
         query_ids.sort_unstable();
         query_ids.dedup();
         let mut shared_weight = vec![0.0f32; self.weights.len()];

@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 use errdecode_core::{DecodeOptions, Decoder};
 use proptest::prelude::*;
 
-static DECODER: LazyLock<Decoder> = LazyLock::new(|| Decoder::new(errdecode_kb::load_embedded().unwrap()));
+static DECODER: LazyLock<Decoder> =
+    LazyLock::new(|| Decoder::new(errdecode_kb::load_embedded().unwrap()));
 
 /// Fragments real pastes are made of, to steer generated input toward the extractors.
 fn fragment() -> impl Strategy<Value = String> {

@@ -217,7 +217,8 @@ pub fn extract_codes(text: &str, vocabulary: &CodeVocabulary, facts: &mut Facts)
         };
         push(code.to_string(), kind, position);
     }
-    for caps in SMTP.captures_iter(text) {
+    let may_hold_smtp = text.contains("5.") || text.contains("4.");
+    for caps in SMTP.captures_iter(if may_hold_smtp { text } else { "" }) {
         push(format!("{} {}", &caps[1], &caps[2]), CodeKind::Smtp, caps.get(0).unwrap().start());
     }
     for caps in IDENTITY_MODEL.captures_iter(text) {
@@ -232,7 +233,8 @@ pub fn extract_codes(text: &str, vocabulary: &CodeVocabulary, facts: &mut Facts)
         push(caps[1].to_string(), CodeKind::CompactToken, caps.get(0).unwrap().start());
     }
     let mut exceptions: Vec<String> = Vec::new();
-    for caps in EXCEPTION.captures_iter(text) {
+    let may_name_exceptions = text.contains("Exception") || text.contains("Error");
+    for caps in EXCEPTION.captures_iter(if may_name_exceptions { text } else { "" }) {
         let name = caps[1].to_string();
         if name.len() > 9 && !exceptions.contains(&name) && exceptions.len() < 12 {
             exceptions.push(name);

@@ -138,7 +138,8 @@ pub fn extract_tokens(text: &str, facts: &mut Facts) {
 
     if !raw_tokens.iter().any(|t| t.source == TokenSource::PastedClaims) {
         let mut flat = Map::new();
-        for caps in FLAT_CLAIM.captures_iter(text) {
+        let may_hold_claims = ["aud", "iss", "tid"].iter().any(|claim| text.contains(claim));
+        for caps in FLAT_CLAIM.captures_iter(if may_hold_claims { text } else { "" }) {
             let key = caps[1].to_string();
             let raw_value = caps[2].trim();
             let value = raw_value
