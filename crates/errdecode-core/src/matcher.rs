@@ -215,7 +215,9 @@ impl MatchIndex {
                 {
                     continue;
                 }
-                let score = if facts.error_codes.is_empty() { 0.6 } else { 0.35 };
+                // A code that only restates the status (`Forbidden`) leaves the status page in charge.
+                let specific_code = facts.codes.iter().any(|c| c.kind != CodeKind::Generic);
+                let score = if specific_code { 0.35 } else { 0.6 };
                 offer(Match {
                     entry: index,
                     score,
