@@ -5,7 +5,8 @@ use errdecode_kb::{parse, SourceFile};
 
 /// A small valid knowledge base the invalid file is added to.
 fn base() -> Vec<SourceFile> {
-    let file = |path: &str, text: &str| SourceFile { path: path.to_string(), text: text.to_string() };
+    let file =
+        |path: &str, text: &str| SourceFile { path: path.to_string(), text: text.to_string() };
     vec![
         file("products/fixture-product.md", "+++\nid = \"fixture-product\"\nname = \"Fixture\"\nsummary = \"s\"\ntopics = [\"Topic\"]\n+++\nHub text.\n"),
         file(
@@ -50,14 +51,20 @@ fn every_invalid_fixture_reports_its_problem_with_file_and_line() {
         files.push(SourceFile { path: kb_path.clone(), text });
         let (_, problems) = parse(&files);
         match problems.iter().find(|p| p.message.contains(&expect)) {
-            None => failures.push(format!("{name}: expected a problem containing `{expect}`, got {problems:?}")),
+            None => failures.push(format!(
+                "{name}: expected a problem containing `{expect}`, got {problems:?}"
+            )),
             Some(problem) => {
                 if problem.line.is_none() {
                     failures.push(format!("{name}: the problem has no line: {problem}"));
                 }
-                let about_base = problem.path == "errors/fixture/base-error.md" && expect.contains("claimed by");
+                let about_base =
+                    problem.path == "errors/fixture/base-error.md" && expect.contains("claimed by");
                 if problem.path != kb_path && !about_base {
-                    failures.push(format!("{name}: the problem names {} instead of {kb_path}", problem.path));
+                    failures.push(format!(
+                        "{name}: the problem names {} instead of {kb_path}",
+                        problem.path
+                    ));
                 }
             }
         }

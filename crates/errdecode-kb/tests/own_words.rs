@@ -27,19 +27,35 @@ fn runs(text: &str) -> Vec<String> {
 /// Microsoft's permission descriptions.
 fn source_runs(data: &Path) -> HashSet<String> {
     let mut texts: Vec<String> = Vec::new();
-    for name in ["aadsts-codes.tsv", "aadsts-oauth-errors.tsv", "graph-error-codes.tsv", "token-claims.tsv"] {
-        let text = std::fs::read_to_string(data.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    for name in
+        ["aadsts-codes.tsv", "aadsts-oauth-errors.tsv", "graph-error-codes.tsv", "token-claims.tsv"]
+    {
+        let text =
+            std::fs::read_to_string(data.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         // Each cell on its own, so that runs never bridge two columns.
         texts.extend(text.lines().flat_map(|line| line.split('\t').map(String::from)));
     }
-    for name in ["graph-facts.md", "README.md", "aadsts-codes.README.md", "graph-error-codes.README.md", "graph-permissions/README.md"] {
-        texts.push(std::fs::read_to_string(data.join(name)).unwrap_or_else(|e| panic!("{name}: {e}")));
+    for name in [
+        "graph-facts.md",
+        "README.md",
+        "aadsts-codes.README.md",
+        "graph-error-codes.README.md",
+        "graph-permissions/README.md",
+    ] {
+        texts.push(
+            std::fs::read_to_string(data.join(name)).unwrap_or_else(|e| panic!("{name}: {e}")),
+        );
     }
-    let descriptions: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(data.join("graph-permissions/permissions-descriptions.json")).unwrap()).unwrap();
+    let descriptions: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data.join("graph-permissions/permissions-descriptions.json"))
+            .unwrap(),
+    )
+    .unwrap();
     for list in ["delegatedScopesList", "applicationScopesList"] {
         for item in descriptions[list].as_array().unwrap() {
-            for field in ["adminConsentDescription", "consentDescription", "adminConsentDisplayName"] {
+            for field in
+                ["adminConsentDescription", "consentDescription", "adminConsentDisplayName"]
+            {
                 if let Some(text) = item[field].as_str() {
                     texts.push(text.to_string());
                 }
@@ -75,7 +91,10 @@ fn prose(kb: &KnowledgeBase) -> Vec<(String, String)> {
         }
     }
     for product in &kb.products {
-        out.push((product.origin.path.clone(), format!("{}\n{}", product.summary, product.body_markdown)));
+        out.push((
+            product.origin.path.clone(),
+            format!("{}\n{}", product.summary, product.body_markdown),
+        ));
     }
     out
 }
@@ -95,7 +114,12 @@ fn no_ten_word_run_is_copied_from_the_fact_sources() {
             copied.push(format!("{at}: \"{run}\""));
         }
     }
-    assert!(copied.is_empty(), "{} passage(s) copied from shared/data:\n{}", copied.len(), copied.join("\n"));
+    assert!(
+        copied.is_empty(),
+        "{} passage(s) copied from shared/data:\n{}",
+        copied.len(),
+        copied.join("\n")
+    );
 }
 
 #[test]
@@ -109,5 +133,7 @@ fn the_check_catches_a_copied_sentence() {
         .find(|m| words(m).len() >= 14)
         .expect("a long reference meaning");
     assert!(runs(long_meaning).iter().any(|r| sources.contains(r)));
-    assert!(!runs("this sentence is our own and shares nothing with any of the sources at all").iter().any(|r| sources.contains(r)));
+    assert!(!runs("this sentence is our own and shares nothing with any of the sources at all")
+        .iter()
+        .any(|r| sources.contains(r)));
 }

@@ -23,7 +23,13 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = errdecode().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = errdecode()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let input = input.to_vec();
     let writer = std::thread::spawn(move || {
@@ -44,7 +50,8 @@ fn stderr(output: &Output) -> String {
 }
 
 fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(output)))
 }
 
 #[test]
@@ -60,7 +67,12 @@ fn decodes_the_readme_example() {
 
 #[test]
 fn json_output_is_the_decode_document() {
-    let output = run(&["decode", "--format", "json", shared("seeds/000_ee8fd830ad4052b7.txt").to_str().unwrap()]);
+    let output = run(&[
+        "decode",
+        "--format",
+        "json",
+        shared("seeds/000_ee8fd830ad4052b7.txt").to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(0));
     let doc = json(&output);
     assert_eq!(doc["schema"], "errdecode.decode/1");
@@ -74,7 +86,10 @@ fn json_output_is_the_decode_document() {
 
 #[test]
 fn markdown_output_escapes_what_it_quotes() {
-    let output = run_stdin(&["decode", "--format", "markdown"], b"<script>alert(1)</script> AADSTS50011: The redirect URI does not match");
+    let output = run_stdin(
+        &["decode", "--format", "markdown"],
+        b"<script>alert(1)</script> AADSTS50011: The redirect URI does not match",
+    );
     let text = stdout(&output);
     assert!(text.contains("## "), "{text}");
     assert!(!text.contains("<script>"), "{text}");
@@ -82,7 +97,10 @@ fn markdown_output_escapes_what_it_quotes() {
 
 #[test]
 fn unrecognised_pastes_exit_1_and_say_so() {
-    let output = run_stdin(&["decode"], b"$ kubectl get pods\nerror: You must be logged in to the server (Unauthorized)\n");
+    let output = run_stdin(
+        &["decode"],
+        b"$ kubectl get pods\nerror: You must be logged in to the server (Unauthorized)\n",
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("Not recognised"), "{}", stdout(&output));
     let output = run_stdin(&["decode"], b"");
@@ -101,9 +119,12 @@ fn hostile_input_never_crashes() {
             state as u8
         })
         .collect();
-    let ten_megabytes = "2025-01-01T00:00:00Z GET https://graph.microsoft.com/v1.0/me 200 OK\n".repeat(150_000);
+    let ten_megabytes =
+        "2025-01-01T00:00:00Z GET https://graph.microsoft.com/v1.0/me 200 OK\n".repeat(150_000);
     let deep = "{\"error\":".repeat(50_000);
-    let broken_jwt = b"Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2dyYXBoLm1p!!!.%%%".to_vec();
+    let broken_jwt =
+        b"Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2dyYXBoLm1p!!!.%%%"
+            .to_vec();
     let html = b"<html><body><script>document.location='https://evil.example'</script><iframe src=x></iframe> 401 Unauthorized</body></html>".to_vec();
     for (name, input) in [
         ("random", random),
@@ -113,11 +134,16 @@ fn hostile_input_never_crashes() {
         ("HTML", html),
     ] {
         // Every format for the small ones; the big ones once (the test binary is unoptimized).
-        let formats: &[&str] = if input.len() > 100_000 { &["json"] } else { &["text", "json", "markdown"] };
+        let formats: &[&str] =
+            if input.len() > 100_000 { &["json"] } else { &["text", "json", "markdown"] };
         for format in formats {
             let output = run_stdin(&["decode", "--format", format], &input);
             let code = output.status.code();
-            assert!(matches!(code, Some(0) | Some(1)), "{name} as {format}: exit {code:?}\n{}", stderr(&output));
+            assert!(
+                matches!(code, Some(0) | Some(1)),
+                "{name} as {format}: exit {code:?}\n{}",
+                stderr(&output)
+            );
             if *format == "json" {
                 json(&output);
             }
@@ -164,7 +190,15 @@ fn show_search_and_list() {
     let output = run(&["show", "AADSTS7000215"]);
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
-    for heading in ["What it means", "Why it happens", "Quick fix for end users", "Admin and engineer fix", "Step by step", "Still broken?", "FAQ"] {
+    for heading in [
+        "What it means",
+        "Why it happens",
+        "Quick fix for end users",
+        "Admin and engineer fix",
+        "Step by step",
+        "Still broken?",
+        "FAQ",
+    ] {
         assert!(text.contains(heading), "missing {heading}");
     }
     let output = run(&["show", "token-expired"]);
@@ -197,10 +231,20 @@ fn list_covers_every_documented_code() {
         }
     }
     let aadsts = std::fs::read_to_string(shared("data/aadsts-codes.tsv")).unwrap();
-    let missing: Vec<&str> = aadsts.lines().skip(1).filter_map(|l| l.split('\t').next()).filter(|c| !codes.contains(*c)).collect();
+    let missing: Vec<&str> = aadsts
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+        .filter(|c| !codes.contains(*c))
+        .collect();
     assert!(missing.is_empty(), "AADSTS codes without an entry: {missing:?}");
     let oauth = std::fs::read_to_string(shared("data/aadsts-oauth-errors.tsv")).unwrap();
-    let missing: Vec<&str> = oauth.lines().skip(1).filter_map(|l| l.split('\t').next()).filter(|c| !codes.contains(*c)).collect();
+    let missing: Vec<&str> = oauth
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+        .filter(|c| !codes.contains(*c))
+        .collect();
     assert!(missing.is_empty(), "OAuth errors without an entry: {missing:?}");
     let graph = std::fs::read_to_string(shared("data/graph-error-codes.tsv")).unwrap();
     let mut missing = Vec::new();
@@ -233,13 +277,21 @@ fn kb_check_reports_problems_with_file_and_line() {
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&repo().join("kb"), &dir);
     let page = dir.join("errors/entra-id/aadsts50011.md");
-    let text = std::fs::read_to_string(&page).unwrap().replacen("redirect-uri-mismatch", "no-such-cause", 1);
+    let text = std::fs::read_to_string(&page).unwrap().replacen(
+        "redirect-uri-mismatch",
+        "no-such-cause",
+        1,
+    );
     std::fs::write(&page, text).unwrap();
     let output = run(&["--kb", dir.to_str().unwrap(), "kb", "check"]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("errors/entra-id/aadsts50011.md:") && message.contains("unknown cause `no-such-cause`"), "{message}");
+    assert!(
+        message.contains("errors/entra-id/aadsts50011.md:")
+            && message.contains("unknown cause `no-such-cause`"),
+        "{message}"
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -259,7 +311,14 @@ fn copy_dir(from: &Path, to: &Path) {
 fn microsofts_permission_file_can_replace_the_table() {
     let permissions = shared("data/graph-permissions/permissions.json");
     let seed = shared("seeds/000_ee8fd830ad4052b7.txt");
-    let output = run(&["--permissions", permissions.to_str().unwrap(), "decode", "--format", "json", seed.to_str().unwrap()]);
+    let output = run(&[
+        "--permissions",
+        permissions.to_str().unwrap(),
+        "decode",
+        "--format",
+        "json",
+        seed.to_str().unwrap(),
+    ]);
     let doc = json(&output);
     let application = doc["facts"]["request"]["permissions"]["application"].as_array().unwrap();
     assert!(application.iter().any(|p| p == "Calendars.Read"), "{application:?}");
