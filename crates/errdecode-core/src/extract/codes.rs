@@ -142,6 +142,14 @@ static LOOSE_CODE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static FQID_CODE: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"FullyQualifiedErrorId\s*:\s*([A-Za-z][A-Za-z0-9_]{2,80})"));
+/// Exchange response codes as EWS clients print them: `exchangelib.errors.ErrorServerBusy`,
+/// `<m:ResponseCode>ErrorItemNotFound</m:ResponseCode>`, `ResponseCode: ErrorAccessDenied`.
+static EXCHANGE_RESPONSE_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(
+        r"(?:\berrors\.|ResponseCode>|\bResponseCode\s*[:=]\s*|faultcode>(?:\w+:)?)(Error[A-Z][A-Za-z]{3,60})\b",
+    )
+});
+
 static SMTP: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"\b([45]\d\d)[ -]([45]\.\d{1,3}\.\d{1,3})\b"));
 static IDENTITY_MODEL: LazyLock<Regex> = LazyLock::new(|| crate::text::re(r"\b(ID[XW]\d{4,5})\b"));
@@ -218,6 +226,9 @@ pub fn extract_codes(text: &str, vocabulary: &CodeVocabulary, facts: &mut Facts)
         push(code.to_string(), kind, position);
     }
     let may_hold_smtp = text.contains("5.") || text.contains("4.");
+    for caps in EXCHANGE_RESPONSE_CODE.captures_iter(text) {
+        push(caps[1].to_string(), CodeKind::Service, caps.get(1).unwrap().start());
+    }
     for caps in SMTP.captures_iter(if may_hold_smtp { text } else { "" }) {
         push(format!("{} {}", &caps[1], &caps[2]), CodeKind::Smtp, caps.get(0).unwrap().start());
     }
@@ -352,6 +363,8 @@ mod tests {
             ("res_code: 'TooManyRequests'\nres_status: 429", &["TooManyRequests"]),
             (r#"{"error":{"code":"BadRequest","message":"/me request is only valid with delegated authentication flow."}}"#, &["BadRequest"]),
             ("exchangelib.errors.ErrorInvalidLicense: The license is invalid", &["ErrorInvalidLicense"]),
+            ("exchangelib.errors.ErrorSomethingNew: text", &["ErrorSomethingNew"]),
+            ("<m:ResponseCode>ErrorMailboxStoreUnavailableX</m:ResponseCode>", &["ErrorMailboxStoreUnavailableX"]),
             ("535 5.7.139 Authentication unsuccessful", &["535 5.7.139"]),
             ("claims challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp", &["TokenIssuedBeforeRevocationTimestamp"]),
             ("'Microsoft.Identity.Client.MsalUiRequiredException'", &["MsalUiRequiredException"]),
