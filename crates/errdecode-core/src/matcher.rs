@@ -3,8 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use aho_corasick::AhoCorasick;
 use errdecode_kb::{ErrorEntry, KnowledgeBase};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use serde::Serialize;
 
 use crate::cloud::Service;
@@ -46,10 +47,20 @@ pub struct Match {
 /// Everything needed to match quickly, built once per knowledge base.
 pub struct MatchIndex {
     by_code: HashMap<String, Vec<usize>>,
-    templates: RegexSet,
-    /// For each template in `templates`, the entry it belongs to.
+    /// The longest words of each template, found in one pass; a template is tried only when
+    /// the paste holds all of its words (one automaton for hundreds of templates costs more to
+    /// build than many decodes).
+    template_words: Option<AhoCorasick>,
+    /// For each word in `template_words`, its template and which of its words it is.
+    word_templates: Vec<(usize, u8)>,
+    /// For each template, how many words it is keyed by.
+    template_word_counts: Vec<u8>,
+    /// Templates without a word long enough to search for; always tried.
+    unkeyed_templates: Vec<usize>,
+    /// For each template, the entry it belongs to.
     template_entries: Vec<usize>,
-    template_regexes: Vec<Regex>,
+    /// The templates one by one, compiled the first time one matches (to quote what it matched).
+    template_regexes: Vec<(String, std::sync::OnceLock<Regex>)>,
     terms: TermIndex,
 }
 
@@ -58,37 +69,75 @@ impl MatchIndex {
         let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
         let mut patterns = Vec::new();
         let mut template_entries = Vec::new();
+        let mut template_sources: Vec<String> = Vec::new();
         for (index, entry) in kb.errors.iter().enumerate() {
             for code in &entry.codes {
                 by_code.entry(code.to_ascii_lowercase()).or_default().push(index);
             }
             for template in &entry.messages {
                 patterns.push(template_to_regex(template));
+                template_sources.push(template.clone());
                 template_entries.push(index);
             }
         }
-        let templates = RegexSetBuilder::new(&patterns)
-            .case_insensitive(true)
-            .size_limit(64 << 20)
-            .build()
-            .unwrap_or_else(|_| RegexSet::empty());
-        let template_regexes = patterns
-            .iter()
-            .map(|p| {
-                RegexBuilder::new(p)
-                    .case_insensitive(true)
-                    .build()
-                    .unwrap_or_else(|_| Regex::new("$^").unwrap())
-            })
-            .collect();
+        let mut words = Vec::new();
+        let mut word_templates = Vec::new();
+        let mut unkeyed_templates = Vec::new();
+        let mut template_word_counts = Vec::new();
+        for (index, template) in template_sources.iter().enumerate() {
+            let keys = longest_words(template, 3);
+            if keys.is_empty() {
+                unkeyed_templates.push(index);
+            }
+            template_word_counts.push(keys.len() as u8);
+            for (position, word) in keys.into_iter().enumerate() {
+                words.push(word);
+                word_templates.push((index, position as u8));
+            }
+        }
+        let template_words = AhoCorasick::builder().ascii_case_insensitive(true).build(&words).ok();
+        let template_regexes =
+            patterns.iter().map(|p| (p.clone(), std::sync::OnceLock::new())).collect();
         let documents: Vec<String> = kb.errors.iter().map(entry_text).collect();
         MatchIndex {
             by_code,
-            templates,
+            template_words,
+            word_templates,
+            template_word_counts,
+            unkeyed_templates,
             template_entries,
             template_regexes,
             terms: TermIndex::new(&documents),
         }
+    }
+
+    /// Indexes of the templates that match `text`: those whose key words all occur, confirmed
+    /// by their own regex.
+    fn template_hits(&self, text: &str) -> HashSet<usize> {
+        let mut found_words = vec![0u8; self.template_word_counts.len()];
+        if let Some(words) = &self.template_words {
+            for found in words.find_overlapping_iter(text) {
+                let (template, position) = self.word_templates[found.pattern().as_usize()];
+                found_words[template] |= 1 << position;
+            }
+        }
+        let mut candidates: Vec<usize> = self.unkeyed_templates.clone();
+        candidates.extend(
+            (0..found_words.len()).filter(|&t| self.template_word_counts[t] > 0).filter(|&t| {
+                found_words[t].count_ones() == u32::from(self.template_word_counts[t])
+            }),
+        );
+        candidates.into_iter().filter(|t| self.template_regex(*t).is_match(text)).collect()
+    }
+
+    fn template_regex(&self, index: usize) -> &Regex {
+        let (pattern, regex) = &self.template_regexes[index];
+        regex.get_or_init(|| {
+            RegexBuilder::new(pattern)
+                .case_insensitive(true)
+                .build()
+                .unwrap_or_else(|_| Regex::new("$^").unwrap())
+        })
     }
 
     /// All codes any entry claims.
@@ -112,14 +161,14 @@ impl MatchIndex {
             }
         };
 
-        let template_hits: HashSet<usize> = self.templates.matches(text).into_iter().collect();
+        let template_hits = self.template_hits(text);
         let entry_template_hit =
             |entry: usize| template_hits.iter().any(|t| self.template_entries[*t] == entry);
         let template_text = |entry: usize| {
             template_hits
                 .iter()
                 .filter(|t| self.template_entries[**t] == entry)
-                .find_map(|t| self.template_regexes[*t].find(text))
+                .find_map(|t| self.template_regex(*t).find(text))
                 .map(|m| shorten(m.as_str(), 120))
         };
         let when_ok = |entry: &ErrorEntry| entry.when.iter().all(|w| fired.contains(w.as_str()));
@@ -192,7 +241,8 @@ impl MatchIndex {
             } else {
                 0.0
             };
-            let on = self.template_regexes[hit]
+            let on = self
+                .template_regex(hit)
                 .find(text)
                 .map(|m| shorten(m.as_str(), 120))
                 .unwrap_or_default();
@@ -216,8 +266,10 @@ impl MatchIndex {
                     continue;
                 }
                 // A code that only restates the status (`Forbidden`) leaves the status page in charge.
-                let specific_code = facts.codes.iter().any(|c| c.kind != CodeKind::Generic);
-                let score = if specific_code { 0.35 } else { 0.6 };
+                // A message template that matched is more specific than the status too.
+                let specific = facts.codes.iter().any(|c| c.kind != CodeKind::Generic)
+                    || !template_hits.is_empty();
+                let score = if specific { 0.35 } else { 0.6 };
                 offer(Match {
                     entry: index,
                     score,
@@ -309,6 +361,21 @@ pub fn template_to_regex(template: &str) -> String {
         pattern.push_str(&literal);
     }
     pattern
+}
+
+/// Up to `count` of the longest distinct whitespace-free runs of a template's literal text,
+/// lower-cased: words a paste must hold for the template to match.
+fn longest_words(template: &str, count: usize) -> Vec<String> {
+    let mut words: Vec<String> = template
+        .split("{}")
+        .flat_map(str::split_whitespace)
+        .filter(|word| word.len() >= 4)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    words.dedup();
+    words.truncate(count);
+    words
 }
 
 /// The words an entry is found by in similarity search.

@@ -11,12 +11,15 @@ const STOPWORDS: &[&str] = &[
     "before", "just", "like", "because", "error", "errors", "http", "https", "com",
 ];
 
+static STOPWORD_SET: std::sync::LazyLock<HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
+
 /// Lower-case words of three or more letters, without stop words; at most the first 20,000.
 pub fn terms(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| w.len() >= 3 && w.len() <= 40)
         .map(str::to_lowercase)
-        .filter(|w| !STOPWORDS.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| !STOPWORD_SET.contains(w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()))
         .take(20_000)
         .collect()
 }
