@@ -21,6 +21,20 @@ pub fn check(decoder: &Decoder, files: &[SourceFile]) -> Vec<Problem> {
     };
     for cause in &kb.causes {
         for rule in cause.support.iter().chain(&cause.refute) {
+            if let Trigger::Pattern(pattern) = &rule.trigger {
+                let compiled = regex::RegexBuilder::new(&crate::text::ascii_boundaries(pattern))
+                    .case_insensitive(true)
+                    .build();
+                if let Err(error) = compiled {
+                    let reason =
+                        error.to_string().lines().last().unwrap_or("invalid").trim().to_string();
+                    problems.push(Problem::new(
+                        &cause.origin.path,
+                        Some(rule.line),
+                        format!("the pattern does not compile: {reason}"),
+                    ));
+                }
+            }
             if let Trigger::Signal(name) = &rule.trigger {
                 if !is_known_signal(name) {
                     problems.push(

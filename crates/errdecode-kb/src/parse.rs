@@ -294,18 +294,13 @@ fn parse_cause(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Cause> 
     })
 }
 
-/// Checks a pattern's syntax the way the decoder will compile it (case-insensitive, with
-/// ASCII word boundaries), without building an automaton: that is the decoder's job, once
-/// for all patterns.
+/// Checks a pattern's syntax without building anything from it: loading stays cheap, and
+/// the decoder compiles each pattern when a paste first needs it (`kb check` compiles them
+/// all, to catch what only compilation finds).
 pub(crate) fn check_pattern(pattern: &str) -> Result<(), String> {
-    regex_syntax::ParserBuilder::new()
-        .case_insensitive(true)
-        .build()
-        .parse(&ascii_boundaries(pattern))
-        .map(|_| ())
-        .map_err(|error| {
-            error.to_string().lines().last().unwrap_or("invalid pattern").trim().to_string()
-        })
+    regex_syntax::ast::parse::Parser::new().parse(&ascii_boundaries(pattern)).map(|_| ()).map_err(
+        |error| error.to_string().lines().last().unwrap_or("invalid pattern").trim().to_string(),
+    )
 }
 
 fn nth_header_line(front_matter: &str, header: &str, n: usize) -> Option<usize> {
