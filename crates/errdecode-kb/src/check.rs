@@ -174,7 +174,6 @@ pub fn check(kb: &KnowledgeBase, files: &[SourceFile], problems: &mut Vec<Proble
                 ("related_searches", entry.related_searches.is_empty()),
                 ("related", entry.related.is_empty()),
                 ("affected_products", entry.affected_products.is_empty()),
-                ("sources", entry.sources.is_empty()),
             ] {
                 if empty {
                     problems.push(Problem::new(
@@ -184,6 +183,12 @@ pub fn check(kb: &KnowledgeBase, files: &[SourceFile], problems: &mut Vec<Proble
                     ));
                 }
             }
+        }
+        if entry.sources.is_empty() {
+            problems.push(
+                Problem::new(path, Some(entry.origin.line), "the entry names no `sources`")
+                    .with_hint("name the fact source it rests on (a shared/data file or a Microsoft Learn page)"),
+            );
         }
         if entry.causes.is_empty() {
             problems.push(Problem::new(

@@ -15,7 +15,7 @@ fn base() -> Vec<SourceFile> {
         ),
         file(
             "errors/fixture/base-error.md",
-            "+++\nid = \"base-error\"\ntitle = \"Base\"\nproduct = \"fixture-product\"\ntopic = \"Topic\"\ncodes = [\"BaseCode\"]\nmessage = \"m\"\ngist = \"g\"\ncauses = [{ id = \"fixture-cause\", prior = 0.5 }]\nlast_reviewed = 2026-11-20\n+++\n## What it means\nText.\n",
+            "+++\nid = \"base-error\"\ntitle = \"Base\"\nproduct = \"fixture-product\"\ntopic = \"Topic\"\ncodes = [\"BaseCode\"]\nmessage = \"m\"\ngist = \"g\"\ncauses = [{ id = \"fixture-cause\", prior = 0.5 }]\nsources = [\"fixture\"]\nlast_reviewed = 2026-11-20\n+++\n## What it means\nText.\n",
         ),
     ]
 }
