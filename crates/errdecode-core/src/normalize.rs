@@ -33,6 +33,13 @@ static ANSI: LazyLock<Regex> = LazyLock::new(|| {
 static HTML_ENTITY: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(quot|amp|lt|gt|apos|nbsp));")
 });
+static JWT_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(r"\b(eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]*\.)([A-Za-z0-9_-]{8,})")
+});
+
+/// What a removed JWT signature leaves in the text: `<signature: N characters>`.
+pub const SIGNATURE_MARK: &str = "<signature: ";
+
 static JSON_UNICODE_ESCAPE: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"\\u([0-9a-fA-F]{4})"));
 
@@ -92,6 +99,15 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
     }
     if HTML_ENTITY.is_match(&text) {
         text = decode_html_entities(&text);
+    }
+    // A signature is what makes a token usable. It is cut here, before anything can quote it
+    // (messages, evidence, URLs); the token reader sees from the mark that one was there.
+    if text.contains("eyJ") {
+        text = JWT_SIGNATURE
+            .replace_all(&text, |caps: &regex::Captures| {
+                format!("{}{SIGNATURE_MARK}{} characters>", &caps[1], caps[2].len())
+            })
+            .into_owned();
     }
     Normalized { text, notes, original_len, truncated, binary }
 }
@@ -236,6 +252,16 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(norm(input), *expected, "input: {input:?}");
         }
+    }
+
+    #[test]
+    fn cuts_jwt_signatures() {
+        let text =
+            norm("Bearer eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.c2lnbmF0dXJlLXNlY3JldA and more");
+        assert_eq!(
+            text,
+            "Bearer eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.<signature: 22 characters> and more"
+        );
     }
 
     #[test]

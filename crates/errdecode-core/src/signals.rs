@@ -412,7 +412,7 @@ fn display_path(request: &crate::extract::RequestFact) -> String {
 fn token_signals(signals: &mut Signals, token: &TokenReport, facts: &Facts) {
     let which = match token.source {
         TokenSource::PastedClaims => "The pasted claims",
-        _ => "The token",
+        _ => "The token's claims",
     };
     signals.add("token.present", format!("{which} were decoded."));
     if token.source == TokenSource::Opaque {

@@ -163,6 +163,8 @@ pub struct Product {
     pub summary: String,
     /// Topics in the order the hub page shows them.
     pub topics: Vec<String>,
+    /// Where the product stands in lists: lower first.
+    pub order: u32,
     pub body_markdown: String,
     pub origin: Origin,
 }

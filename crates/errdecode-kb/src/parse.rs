@@ -58,6 +58,7 @@ pub fn parse(files: &[SourceFile]) -> (KnowledgeBase, Vec<Problem>) {
             );
         }
     }
+    kb.products.sort_by(|a, b| a.order.cmp(&b.order).then(a.id.cmp(&b.id)));
     check::check(&kb, files, &mut problems);
     (kb, problems)
 }
@@ -319,6 +320,13 @@ struct ProductFrontMatter {
     name: String,
     summary: String,
     topics: Vec<String>,
+    /// Where the product stands in lists (home page, hubs): lower first.
+    #[serde(default = "default_order")]
+    order: u32,
+}
+
+fn default_order() -> u32 {
+    100
 }
 
 fn parse_product(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Product> {
@@ -328,6 +336,7 @@ fn parse_product(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Produ
         name: raw.name,
         summary: raw.summary,
         topics: raw.topics,
+        order: raw.order,
         body_markdown: split.body.trim().to_string(),
         origin: Origin { path: file.path.clone(), line: 1 },
     })

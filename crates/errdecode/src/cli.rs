@@ -65,6 +65,19 @@ pub enum Command {
         #[arg(long)]
         product: Option<String>,
     },
+    /// Serve the web site and the JSON API on the embedded (or --kb) knowledge base.
+    #[cfg(feature = "web")]
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        addr: std::net::SocketAddr,
+    },
+    /// Write the site as static files (every browse, error and cause page, search, assets).
+    #[cfg(feature = "web")]
+    Export {
+        /// Folder to write into: new, empty, or an earlier export.
+        dir: PathBuf,
+    },
     /// Knowledge-base tools.
     Kb {
         #[command(subcommand)]
@@ -151,7 +164,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let hits = decoder.search(&id, 5);
+            let hits = suggestions(&decoder, &id);
             let mut err = anstream::stderr().lock();
             writeln!(err, "errdecode: no error or cause with the id `{id}`")?;
             if !hits.is_empty() {
@@ -195,6 +208,37 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 Format::Text | Format::Markdown => render::text::list(&mut out, &entries)?,
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "web")]
+        Command::Serve { addr } => {
+            let site = errdecode_web::Site::new(std::sync::Arc::new(decoder))
+                .context("the site's templates did not compile")?;
+            errdecode_web::init_logging();
+            errdecode_web::serve_forever(site, addr, |bound| {
+                let _ = writeln!(out, "errdecode: serving on http://{bound}/ (Ctrl-C to stop)");
+                let _ = out.flush();
+            })
+            .with_context(|| format!("cannot serve on {addr}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "web")]
+        Command::Export { dir } => {
+            let site = errdecode_web::Site::new(std::sync::Arc::new(decoder))
+                .context("the site's templates did not compile")?;
+            let summary = errdecode_web::export::export(
+                &site,
+                &dir,
+                errdecode_web::export::Progress::auto(),
+            )?;
+            writeln!(
+                out,
+                "wrote {} pages ({} files, {:.1} MB) to {}",
+                summary.pages,
+                summary.files,
+                summary.bytes as f64 / 1_000_000.0,
+                summary.dir.display()
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Kb { command: KbCommand::Check } => unreachable!("handled before loading"),
@@ -257,6 +301,19 @@ fn load_decoder(cli: &Cli) -> Result<Decoder> {
         decoder = decoder.with_permissions(index);
     }
     Ok(decoder)
+}
+
+/// Entries close to an id that does not exist: a search, then shorter and shorter prefixes
+/// (`aadsts7000216` finds `aadsts7000215`).
+fn suggestions(decoder: &Decoder, id: &str) -> Vec<errdecode_core::SearchHit> {
+    let mut query = id.trim().to_string();
+    loop {
+        let hits = decoder.search(&query, 5);
+        if !hits.is_empty() || query.chars().count() <= 4 {
+            return hits;
+        }
+        query.pop();
+    }
 }
 
 fn now() -> i64 {

@@ -74,7 +74,13 @@ pub fn extract_tokens(text: &str, facts: &mut Facts) {
             Some(sig) if !sig.as_str().is_empty() => {
                 SignatureState::Present { length: sig.as_str().len() }
             }
-            _ => SignatureState::Missing,
+            // Normalization cut the signature and left its length.
+            _ => match text[whole.end()..].strip_prefix(crate::normalize::SIGNATURE_MARK) {
+                Some(rest) => SignatureState::Present {
+                    length: rest.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0),
+                },
+                None => SignatureState::Missing,
+            },
         };
         let (header, header_complete) = decode_segment(header_part);
         let (claims, payload_complete) = decode_segment(payload_part);

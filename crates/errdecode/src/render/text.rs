@@ -37,7 +37,7 @@ pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
         row(out, "Error codes", facts.error_codes.join(", "))?;
     }
     if let Some(request) = &facts.request {
-        let mut line = format!("{} ", request.method.as_deref().unwrap_or("?"));
+        let mut line = request.method.as_deref().map(|m| format!("{m} ")).unwrap_or_default();
         if let Some(version) = &request.api_version {
             line.push_str(&format!("/{version}"));
         }

@@ -1,0 +1,286 @@
+//! The JSON API, version 1: decode a paste, decode a token, read the knowledge base.
+//!
+//! `POST /api/v1/decode` answers the decode document of `errdecode-core` (the same
+//! serialization `errdecode decode --format json` prints), so that every surface speaks one
+//! wire format. The routes are listed once, in [`routes`]: the server is built from that list
+//! and a test holds `openapi.json` to it in both directions.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, MethodRouter};
+use errdecode_core::DecodeOptions;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, ErrorInfo};
+use crate::privacy;
+use crate::server::AppState;
+use crate::urls;
+
+/// The OpenAPI 3 description of this API, served at `/api/v1/openapi.json`.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// One route of the API.
+pub struct ApiRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub handler: MethodRouter<AppState>,
+}
+
+/// Every route of the API, with `/healthz`.
+pub fn routes() -> Vec<ApiRoute> {
+    vec![
+        ApiRoute { method: "POST", path: "/api/v1/decode", handler: post(decode) },
+        ApiRoute { method: "POST", path: "/api/v1/token", handler: post(token) },
+        ApiRoute { method: "GET", path: "/api/v1/errors", handler: get(list_errors) },
+        ApiRoute { method: "GET", path: "/api/v1/errors/{id}", handler: get(show_error) },
+        ApiRoute { method: "GET", path: "/api/v1/causes/{id}", handler: get(show_cause) },
+        ApiRoute { method: "GET", path: urls::OPENAPI, handler: get(openapi) },
+        ApiRoute { method: "GET", path: "/healthz", handler: get(healthz) },
+    ]
+}
+
+/// The body of an error answer: `{"error": {"status": 413, "title": ..., "message": ...}}`.
+pub fn error_json(status: StatusCode, info: &ErrorInfo) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Suggestion<'a> {
+        id: &'a str,
+        title: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Body<'a> {
+        status: u16,
+        title: &'a str,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        suggestions: Vec<Suggestion<'a>>,
+    }
+    let body = Body {
+        status: status.as_u16(),
+        title: &info.title,
+        message: &info.message,
+        suggestions: info
+            .suggestions
+            .iter()
+            .map(|hit| Suggestion { id: &hit.id, title: &hit.title })
+            .collect(),
+    };
+    let json = serde_json::to_vec(&serde_json::json!({ "error": body }))
+        .expect("an error body is plain data");
+    match privacy::strip_signatures(&String::from_utf8_lossy(&json)) {
+        std::borrow::Cow::Owned(stripped) => stripped.into_bytes(),
+        std::borrow::Cow::Borrowed(_) => json,
+    }
+}
+
+/// A JSON answer. Anything computed from a paste goes out with its signatures stripped.
+fn json_response(
+    value: &impl Serialize,
+    cache_control: &'static str,
+) -> Result<Response, AppError> {
+    let json = serde_json::to_string(value)
+        .map_err(|e| AppError::Internal(format!("serializing an answer: {e}")))?;
+    let json = privacy::strip_signatures(&json).into_owned();
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache_control)),
+        ],
+        json,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct TextBody {
+    text: String,
+}
+
+/// The paste from a request: `{"text": "..."}` as JSON, or the whole body as `text/plain`.
+fn paste_from(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Vec<u8>, AppError> {
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            AppError::PayloadTooLarge { limit: state.limits().body_bytes }
+        }
+        _ => AppError::BadRequest(format!("The body could not be read: {}", rejection.body_text())),
+    })?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match content_type.as_str() {
+        "application/json" => {
+            let parsed: TextBody = serde_json::from_slice(&body).map_err(|error| {
+                AppError::BadRequest(format!(
+                    "The body is not a JSON object with a string field `text`: {error}."
+                ))
+            })?;
+            Ok(parsed.text.into_bytes())
+        }
+        "text/plain" => Ok(body.to_vec()),
+        "" => Err(AppError::UnsupportedMediaType(
+            "Say what the body is: Content-Type: application/json with {\"text\": \"...\"}, or Content-Type: text/plain with the paste itself.".to_string(),
+        )),
+        other => Err(AppError::UnsupportedMediaType(format!(
+            "The content type {other} is not accepted: send application/json with {{\"text\": \"...\"}}, or text/plain with the paste itself."
+        ))),
+    }
+}
+
+async fn decode(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let paste = paste_from(&state, &headers, body)?;
+    let document = state.decode(paste).await?;
+    json_response(&document, "no-store")
+}
+
+async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let text = paste_from(&state, &headers, body)?;
+    let options = DecodeOptions {
+        now: Some(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0),
+        ),
+    };
+    let (tokens, warnings) = state.site().decoder().decode_tokens(&text, &options);
+    json_response(&serde_json::json!({ "tokens": tokens, "warnings": warnings }), "no-store")
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    product: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ErrorRow<'a> {
+    id: &'a str,
+    product: &'a str,
+    topic: &'a str,
+    codes: &'a [String],
+    http_status: &'a [u16],
+    title: &'a str,
+    tier: errdecode_kb::Tier,
+    url: String,
+}
+
+async fn list_errors(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, AppError> {
+    let kb = state.site().kb();
+    if let Some(product) = &params.product {
+        if state.site().product(product).is_none() {
+            let known: Vec<&str> = kb.products.iter().map(|p| p.id.as_str()).collect();
+            return Err(AppError::BadRequest(format!(
+                "Unknown product `{product}`; use one of: {}.",
+                known.join(", ")
+            )));
+        }
+    }
+    let rows: Vec<ErrorRow<'_>> = kb
+        .errors
+        .iter()
+        .filter(|e| params.product.as_ref().is_none_or(|p| &e.product == p))
+        .map(|e| ErrorRow {
+            id: &e.id,
+            product: &e.product,
+            topic: &e.topic,
+            codes: &e.codes,
+            http_status: &e.http_status,
+            title: &e.title,
+            tier: e.tier,
+            url: urls::error(&e.id),
+        })
+        .collect();
+    json_response(&rows, "public, max-age=300")
+}
+
+async fn show_error(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let site = state.site();
+    let entry = site
+        .error(&id)
+        .or_else(|| site.error(&id.to_ascii_lowercase()))
+        .or_else(|| site.error_for_code(&id));
+    match entry {
+        Some(entry) => json_response(entry, "public, max-age=300"),
+        None => Err(AppError::NotFound {
+            asked: Some(id.chars().take(120).collect()),
+            suggestions: crate::server::suggestions(site, &id),
+        }),
+    }
+}
+
+#[derive(Serialize)]
+struct CauseDocument<'a> {
+    #[serde(flatten)]
+    cause: &'a errdecode_kb::Cause,
+    /// The errors that list this cause.
+    errors: Vec<&'a str>,
+}
+
+async fn show_cause(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let site = state.site();
+    let index = site.cause_index(&id).or_else(|| site.cause_index(&id.to_ascii_lowercase()));
+    match index {
+        Some(index) => {
+            let cause = &site.kb().causes[index];
+            let errors = site.errors_listing_cause(index).map(|e| e.id.as_str()).collect();
+            json_response(&CauseDocument { cause, errors }, "public, max-age=300")
+        }
+        None => Err(AppError::NotFound {
+            asked: Some(id.chars().take(120).collect()),
+            suggestions: Vec::new(),
+        }),
+    }
+}
+
+async fn openapi() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
+        ],
+        OPENAPI,
+    )
+        .into_response()
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Response, AppError> {
+    let kb = state.site().kb();
+    json_response(
+        &serde_json::json!({
+            "status": "ok",
+            "schema": errdecode_core::SCHEMA,
+            "errors": kb.errors.len(),
+            "causes": kb.causes.len(),
+        }),
+        "no-store",
+    )
+}

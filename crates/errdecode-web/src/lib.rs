@@ -1,0 +1,36 @@
+//! errdecode-web: the web site, the JSON API and the static export.
+//!
+//! One set of templates, two sinks. Every page is produced by a `render_*` function in
+//! [`pages`] that takes the [`Site`] (the decoder plus what the pages need precomputed) and
+//! returns HTML. The server ([`app`]) calls those functions behind HTTP handlers and keeps the
+//! browse pages in memory once rendered; the export ([`export`]) calls the very same functions
+//! and writes their output to files. A parity test holds the two to byte-for-byte equality.
+//!
+//! The URLs are chosen to work in both sinks: a page lives at a folder path (`/errors/<id>/`),
+//! which the server answers and the export writes as `errors/<id>/index.html`, and every asset
+//! name carries a hash of its content, so both can cache it for a year.
+//!
+//! Privacy is a design constraint, not a feature: the browser strips JWT signatures before a
+//! paste is sent (`static/app.js`), every page and API answer passes through
+//! [`privacy::strip_signatures`] on its way out, and the server logs method, path, status and
+//! latency only, never a body or a query string.
+//!
+//! This is the only crate of the workspace that knows HTTP. The decoder it wraps does no I/O;
+//! the command line starts the server ([`serve_forever`]) and the export ([`export::export`]).
+
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod export;
+pub mod markdown;
+mod middleware;
+pub mod pages;
+pub mod privacy;
+pub mod server;
+pub mod site;
+mod templates;
+pub mod urls;
+
+pub use error::AppError;
+pub use server::{app, init_logging, serve, serve_forever, AppState, Limits};
+pub use site::Site;

@@ -1,0 +1,239 @@
+// errdecode: progressive enhancement for the server-rendered pages. Every page works without
+// this script; with it, token signatures are removed before a paste leaves the browser, code
+// blocks get copy buttons, and the static copy of the site can search.
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  // A compact JWS: base64url header starting a JSON object ("eyJ"), a payload, a signature.
+  // The server uses the same pattern; keep the two in step (src/privacy.rs).
+  var SIGNED_JWT = /(eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.)[A-Za-z0-9_-]+/g;
+
+  function countSignatures(text) {
+    var matches = text.match(SIGNED_JWT);
+    return matches ? matches.length : 0;
+  }
+
+  function stripSignatures(text) {
+    return text.replace(SIGNED_JWT, "$1");
+  }
+
+  function setUpPasteForms() {
+    var forms = document.querySelectorAll("form[data-strip-signatures]");
+    Array.prototype.forEach.call(forms, function (form) {
+      var field = form.querySelector("[name=text]");
+      var counter = form.querySelector("input[name=stripped]");
+      var status = form.querySelector("[data-paste-status]");
+      if (!field) {
+        return;
+      }
+      form.addEventListener("submit", function () {
+        var found = countSignatures(field.value);
+        if (found > 0) {
+          // Replace the text in the form itself: what the user sees is what is sent.
+          field.value = stripSignatures(field.value);
+        }
+        if (counter) {
+          counter.value = String(found + Number(counter.value || 0));
+        }
+        if (status) {
+          status.textContent = "Decoding…";
+        }
+      });
+      if (field.tagName === "TEXTAREA") {
+        var update = function () {
+          if (!status) {
+            return;
+          }
+          var found = countSignatures(field.value);
+          status.textContent = found === 0 ? "" :
+            (found === 1 ? "1 token signature" : found + " token signatures") +
+            " will be removed before sending.";
+        };
+        field.addEventListener("input", update);
+        field.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+            event.preventDefault();
+            if (typeof form.requestSubmit === "function") {
+              form.requestSubmit();
+            } else {
+              form.submit();
+            }
+          }
+        });
+        update();
+      }
+    });
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "offscreen";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try {
+        ok = document.execCommand("copy");
+      } catch (error) {
+        ok = false;
+      }
+      document.body.removeChild(area);
+      if (ok) {
+        resolve();
+      } else {
+        reject(new Error("copy refused"));
+      }
+    });
+  }
+
+  function setUpCopyButtons() {
+    var blocks = document.querySelectorAll(".code-block");
+    Array.prototype.forEach.call(blocks, function (block) {
+      var button = block.querySelector("button.copy");
+      var code = block.querySelector("pre");
+      if (!button || !code) {
+        return;
+      }
+      button.hidden = false;
+      button.setAttribute("aria-live", "polite");
+      button.addEventListener("click", function () {
+        copyText(code.textContent.replace(/\n$/, "")).then(function () {
+          button.textContent = "Copied";
+        }, function () {
+          button.textContent = "Select and copy";
+        }).then(function () {
+          window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
+        });
+      });
+    });
+  }
+
+  // The static copy of the site has no server to search; the page fetches the search index
+  // and scores entries the way the server does (code, code prefix, phrase, words).
+  var STOPWORDS = ("the and for not with this that are was you your from have has but can its it's when what which who how why " +
+    "get got use used using also any all our out one does did into there their then than them they will would should could " +
+    "been being were some such only same more other about after before just like because error errors http https com").split(" ");
+
+  function terms(text) {
+    return text.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(function (word) {
+      return word.length >= 3 && word.length <= 40 && STOPWORDS.indexOf(word) < 0 && !/^[0-9]+$/.test(word);
+    });
+  }
+
+  function search(entries, query, limit) {
+    var q = query.trim().toLowerCase();
+    if (!q) {
+      return [];
+    }
+    var queryTerms = terms(q);
+    var hits = [];
+    entries.forEach(function (entry) {
+      var codes = entry.codes.map(function (code) { return code.toLowerCase(); });
+      var score = 0;
+      if (codes.indexOf(q) >= 0 || entry.id === q) {
+        score = 1;
+      } else if (codes.some(function (code) { return code.indexOf(q) === 0; })) {
+        score = 0.9;
+      } else {
+        if (entry.text.indexOf(q) >= 0) {
+          score = 0.7;
+        }
+        if (queryTerms.length > 0) {
+          var found = queryTerms.filter(function (term) { return entry.text.indexOf(term) >= 0; }).length;
+          score = Math.max(score, 0.6 * found / queryTerms.length);
+        }
+      }
+      if (score >= 0.3) {
+        hits.push({ entry: entry, score: score });
+      }
+    });
+    hits.sort(function (a, b) {
+      return (b.score - a.score) || ((b.entry.rich ? 1 : 0) - (a.entry.rich ? 1 : 0)) ||
+        (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0);
+    });
+    return hits.slice(0, limit).map(function (hit) { return hit.entry; });
+  }
+
+  function element(name, className, text) {
+    var node = document.createElement(name);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function showResults(container, query, results) {
+    container.textContent = "";
+    var count = element("p", "result-count",
+      results.length + (results.length === 1 ? " result" : " results") + " for “" + query + "”");
+    count.setAttribute("role", "status");
+    container.appendChild(count);
+    if (results.length === 0) {
+      container.appendChild(element("p", "", "Nothing found. Try a code, one distinctive word of the message, or paste the whole error into the decoder."));
+      return;
+    }
+    var list = element("ol", "error-list");
+    results.forEach(function (entry) {
+      var item = element("li");
+      var link = element("a", "", entry.title);
+      link.href = entry.url;
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(element("span", "muted", entry.product));
+      item.appendChild(element("p", "", entry.gist));
+      list.appendChild(item);
+    });
+    container.appendChild(list);
+  }
+
+  function setUpStaticSearch() {
+    var container = document.getElementById("search-results");
+    if (!container || container.getAttribute("data-query")) {
+      return; // No search page, or the server already answered.
+    }
+    var query = new URLSearchParams(window.location.search).get("q") || "";
+    if (!query.trim()) {
+      return;
+    }
+    var input = document.getElementById("q");
+    if (input) {
+      input.value = query;
+    }
+    container.textContent = "Searching…";
+    fetch(container.getAttribute("data-index"), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("search index: HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (index) {
+        showResults(container, query, search(index.entries, query, index.limit || 50));
+      })
+      .catch(function () {
+        container.textContent = "The search index could not be loaded.";
+      });
+  }
+
+  function start() {
+    setUpPasteForms();
+    setUpCopyButtons();
+    setUpStaticSearch();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

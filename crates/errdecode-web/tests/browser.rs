@@ -1,0 +1,611 @@
+//! End to end in a real headless browser: Debian's Chromium driven over WebDriver
+//! (chromedriver) against the site served on loopback.
+//!
+//! The tests paste the seed forum post with a real (test) JWT, read the diagnosis, check that
+//! the server never received the token's signature, read an error page, search, use the site
+//! with JavaScript off, try hostile and oversized pastes, search the static export, and save
+//! screenshots to `target/screenshots/`.
+//!
+//! Without `chromium` and `chromedriver` the tests are skipped with a message, unless the
+//! environment variable `CI` is set, where a missing browser is a failure.
+
+mod common;
+
+use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::Response;
+use common::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures_util::FutureExt;
+
+/// One browser test at a time: two cores, and each Chromium wants both.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+const SCENARIO_TIMEOUT: Duration = Duration::from_secs(180);
+
+fn find_program(names: &[&str], variable: &str) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(variable) {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Chromium and chromedriver, or the reason the test cannot run.
+fn browser_tools() -> Result<(PathBuf, PathBuf), String> {
+    let chromium = find_program(&["chromium", "chromium-browser"], "CHROMIUM")
+        .ok_or("chromium is not installed (apt-get install chromium)")?;
+    let driver = find_program(&["chromedriver"], "CHROMEDRIVER")
+        .ok_or("chromedriver is not installed (apt-get install chromium-driver)")?;
+    Ok((chromium, driver))
+}
+
+/// A running chromedriver; it and its browsers stop when this is dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+    chromium: PathBuf,
+}
+
+impl Driver {
+    /// Starts chromedriver, or says why it cannot (skip) or panics when `CI` demands it.
+    fn start() -> Option<Driver> {
+        let (chromium, driver) = match browser_tools() {
+            Ok(tools) => tools,
+            Err(reason) => {
+                if std::env::var_os("CI").is_some() {
+                    panic!("browser tests need Chromium in CI: {reason}");
+                }
+                eprintln!("skipping the browser test: {reason}");
+                return None;
+            }
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(driver)
+            // Its own process group, so that dropping the driver can stop the browsers it
+            // started even when a session was never closed.
+            .process_group(0)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(Driver { child, port, chromium })
+    }
+
+    /// A new browser session with a fresh profile, JavaScript on or off.
+    async fn session(&self, javascript: bool, dark: bool) -> (Client, tempfile::TempDir) {
+        let profile = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-crash-reporter".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,900".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        if dark {
+            args.push("--force-dark-mode".into());
+            args.push("--blink-settings=preferredColorScheme=0".into());
+        }
+        let mut options = serde_json::json!({
+            "binary": self.chromium.to_string_lossy(),
+            "args": args,
+        });
+        if !javascript {
+            options["prefs"] = serde_json::json!({
+                "profile.managed_default_content_settings.javascript": 2,
+                "webkit.webprefs.javascript_enabled": false
+            });
+        }
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), "chrome".into());
+        capabilities.insert("goog:chromeOptions".into(), options);
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a browser session");
+        (client, profile)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The whole group: chromedriver and the browsers it launched.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One request as the server received it: its path and its body.
+type Received = (String, Vec<u8>);
+
+/// Request bodies as the server received them, recorded by a layer around the app.
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<Received>>>);
+
+impl Recorder {
+    fn bodies_for(&self, path: &str) -> Vec<String> {
+        let recorded = self.0.lock().unwrap();
+        recorded
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, body)| String::from_utf8_lossy(body).into_owned())
+            .collect()
+    }
+
+    fn clear(&self) {
+        self.0.lock().unwrap().clear();
+    }
+}
+
+async fn record(State(recorder): State<Recorder>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, 8 * 1024 * 1024).await.unwrap_or_default();
+    recorder.0.lock().unwrap().push((parts.uri.path().to_string(), bytes.to_vec()));
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+async fn recorded_server() -> (TestServer, Recorder) {
+    let recorder = Recorder::default();
+    let router = errdecode_web::app(state()).layer(from_fn_with_state(recorder.clone(), record));
+    (TestServer::start(router).await, recorder)
+}
+
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A screenshot of the whole page (the window grown to the page's height).
+async fn full_page_screenshot(client: &Client, name: &str) -> PathBuf {
+    client.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
+    let height = client
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(900)
+        .clamp(600, 12_000);
+    client.set_window_size(1280, height as u32).await.unwrap();
+    let png = client.screenshot().await.unwrap();
+    client.set_window_size(1280, 900).await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    let path = screenshot_dir().join(name);
+    std::fs::write(&path, png).unwrap();
+    let path = path.canonicalize().unwrap();
+    println!("screenshot: {}", path.display());
+    path
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn count(client: &Client, css: &str) -> usize {
+    client.find_all(Locator::Css(css)).await.unwrap().len()
+}
+
+/// Puts `text` in the paste box as a paste does (one input event), then submits with the
+/// Decode button.
+async fn paste_and_submit(client: &Client, text: &str) {
+    let textarea = client.find(Locator::Css("#paste-text")).await.unwrap();
+    client
+        .execute(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![serde_json::to_value(&textarea).unwrap(), text.into()],
+        )
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(".paste-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+}
+
+/// Waits until the page's `h1` reads `expected`: the page before a navigation has an `h1` too.
+async fn wait_for_heading(client: &Client, expected: &str) {
+    let started = Instant::now();
+    loop {
+        let heading = match client.find(Locator::Css("h1")).await {
+            Ok(h1) => h1.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if heading == expected {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the heading is {heading:?}, not {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Runs `scenario` in a new browser session (JavaScript on or off, light or dark), one
+/// scenario at a time. The session is closed whatever happens, which is what makes Chromium
+/// quit; a panic or a timeout in the scenario is reported after that.
+async fn in_browser<F, Fut>(javascript: bool, dark: bool, scenario: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let _one = ONE_AT_A_TIME.lock().await;
+    let Some(driver) = Driver::start() else { return };
+    let (client, profile) = driver.session(javascript, dark).await;
+    let outcome =
+        AssertUnwindSafe(tokio::time::timeout(SCENARIO_TIMEOUT, scenario(client.clone())))
+            .catch_unwind()
+            .await;
+    let closed = client.close().await;
+    drop(driver);
+    drop(profile);
+    match outcome {
+        Err(panic) => std::panic::resume_unwind(panic),
+        Ok(Err(_)) => panic!("the scenario did not finish within {SCENARIO_TIMEOUT:?}"),
+        Ok(Ok(())) => closed.expect("the browser session closes"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paste_the_seed_read_the_diagnosis_the_error_page_and_search() {
+    in_browser(true, false, |client| async move {
+        let (server, recorder) = recorded_server().await;
+
+        client.goto(&server.url("/")).await.unwrap();
+        assert_eq!(
+            client.find(Locator::Css("html")).await.unwrap().attr("class").await.unwrap().as_deref(),
+            Some("js"),
+            "app.js ran under the Content-Security-Policy"
+        );
+        let font = client
+            .execute("return getComputedStyle(document.body).fontFamily;", vec![])
+            .await
+            .unwrap();
+        assert!(font.as_str().unwrap_or("").contains("system-ui"), "app.css applied: {font}");
+        full_page_screenshot(&client, "home.png").await;
+
+        let paste = seed_with_token();
+        let textarea = client.find(Locator::Css("#paste-text")).await.unwrap();
+        client
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+                vec![serde_json::to_value(&textarea).unwrap(), paste.clone().into()],
+            )
+            .await
+            .unwrap();
+        let status = text_of(&client, "[data-paste-status]").await;
+        assert_eq!(status, "1 token signature will be removed before sending.");
+        client.find(Locator::Css(".paste-form button[type=submit]")).await.unwrap().click().await.unwrap();
+
+        wait_for(&client, "#likely-causes").await;
+        assert!(count(&client, "ol.ranked-causes > li.ranked-cause").await >= 3, "ranked causes");
+        assert!(count(&client, "ul.ruled-out > li").await >= 3, "the ruled-out list");
+        let ruled_out = text_of(&client, "#ruled-out").await;
+        assert!(ruled_out.contains("The token is for a different API"), "{ruled_out}");
+        let causes = text_of(&client, "#likely-causes").await;
+        assert!(causes.contains("Evidence in your paste"), "{causes}");
+        let notice = text_of(&client, "p.notice").await;
+        assert!(notice.contains("removed the signature of 1 token"), "{notice}");
+        let tokens = text_of(&client, "#tokens").await;
+        assert!(tokens.contains("Audience: the API this token is for"), "claim meanings shown");
+        assert!(tokens.contains("None: removed before sending"), "{tokens}");
+
+        // What reached the server: the token's header and payload, never its signature.
+        let bodies = recorder.bodies_for("/decode");
+        assert_eq!(bodies.len(), 1);
+        let jwt = graph_jwt();
+        let unsigned = &jwt[..jwt.rfind('.').unwrap() + 1];
+        let received = form_urlencoded_text(&bodies[0]);
+        assert!(received.contains(unsigned), "the token arrived without its signature");
+        assert!(!received.contains(SIGNATURE), "the signature reached the server");
+        assert!(bodies[0].contains("stripped=1"), "{}", &bodies[0][..200]);
+        assert!(!client.source().await.unwrap().contains(SIGNATURE));
+
+        full_page_screenshot(&client, "result.png").await;
+
+        // The matched error's page, every section of it.
+        client.find(Locator::Css("#known-error a.button")).await.unwrap().click().await.unwrap();
+        wait_for(&client, "#error-message").await;
+        for id in [
+            "error-message", "what-it-means", "why-it-happens", "causes-to-check", "quick-fix",
+            "admin-fix", "step-by-step", "affected-products", "variations", "still-broken",
+            "related-errors", "related-searches", "faq",
+        ] {
+            let section = client.find(Locator::Id(id)).await.unwrap_or_else(|_| panic!("section {id}"));
+            assert!(section.is_displayed().await.unwrap(), "{id} is shown");
+        }
+        let foot = text_of(&client, ".page-foot").await;
+        assert!(foot.contains("Last reviewed") && foot.contains("Browse more errors in Microsoft Graph"), "{foot}");
+        let copy = client.find(Locator::Css("#admin-fix button.copy")).await.unwrap();
+        assert!(copy.is_displayed().await.unwrap(), "copy buttons appear with JavaScript");
+        copy.click().await.unwrap();
+        // The clipboard answers asynchronously; the label changes when it has.
+        let mut label = String::new();
+        for _ in 0..50 {
+            label = copy.text().await.unwrap();
+            if label != "Copy" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(label == "Copied" || label == "Select and copy", "the copy button answered: {label}");
+        full_page_screenshot(&client, "error-page.png").await;
+
+        // Search from the header.
+        let search = client.find(Locator::Css("#header-q")).await.unwrap();
+        search.send_keys("AADSTS7000215").await.unwrap();
+        client.find(Locator::Css(".header-search button")).await.unwrap().click().await.unwrap();
+        wait_for(&client, ".result-count").await;
+        client.find(Locator::Css("#search-results a[href='/errors/aadsts7000215/']")).await.unwrap().click().await.unwrap();
+        let title = wait_for(&client, "h1#page-title").await.text().await.unwrap();
+        assert!(title.contains("AADSTS7000215"), "{title}");
+
+        server.stop().await;
+    })
+    .await;
+}
+
+/// The text of a form body, decoded.
+fn form_urlencoded_text(body: &str) -> String {
+    let mut out = Vec::new();
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 2;
+            }
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_and_huge_pastes_are_shown_never_run() {
+    in_browser(true, false, |client| async move {
+        let (server, _recorder) = recorded_server().await;
+        let hostile = "<script>window.__pwned = 1; alert(1)</script>\n<img src=x onerror=\"window.__pwned = 2\">\n\
+                       </textarea><h1 id=injected>injected</h1>\n\
+                       {\"error\":{\"code\":\"<svg onload=window.__pwned=3>\",\"message\":\"<iframe src=javascript:alert(4)>\"}}";
+        client.goto(&server.url("/")).await.unwrap();
+        paste_and_submit(&client, hostile).await;
+        wait_for(&client, "#likely-causes").await;
+        assert!(client.get_alert_text().await.is_err(), "no alert was opened");
+        let pwned = client.execute("return window.__pwned === undefined;", vec![]).await.unwrap();
+        assert_eq!(pwned, serde_json::Value::Bool(true), "no pasted script ran");
+        assert_eq!(count(&client, "#injected").await, 0, "no pasted element was created");
+        assert_eq!(count(&client, "script").await, 1, "only app.js");
+        let echoed = client.find(Locator::Css("#paste-text")).await.unwrap().prop("value").await.unwrap();
+        assert_eq!(echoed.as_deref().map(str::trim_end), Some(hostile), "the paste comes back as text");
+
+        // Over the limit: a clear page, with the box to try again.
+        client.goto(&server.url("/")).await.unwrap();
+        paste_and_submit(&client, &"A".repeat(1024 * 1024 + 10)).await;
+        wait_for_heading(&client, "Paste too large").await;
+        assert!(client.find(Locator::Css("#paste-text")).await.is_ok());
+
+        // Large but allowed: decoded.
+        let mut big = String::new();
+        while big.len() < 400 * 1024 {
+            big.push_str("2026-11-20T10:00:00Z INFO GET https://graph.microsoft.com/v1.0/users 200 OK\n");
+        }
+        big.push_str("AADSTS7000215: Invalid client secret provided.");
+        client.goto(&server.url("/")).await.unwrap();
+        paste_and_submit(&client, &big).await;
+        wait_for(&client, "#likely-causes").await;
+        let summary = text_of(&client, "h1#page-title").await;
+        assert!(summary.contains("AADSTS7000215"), "{summary}");
+
+        server.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_site_works_without_javascript() {
+    in_browser(false, false, |client| async move {
+        let (server, recorder) = recorded_server().await;
+        client.goto(&server.url("/")).await.unwrap();
+        let class = client.find(Locator::Css("html")).await.unwrap().attr("class").await.unwrap();
+        assert_eq!(class, None, "app.js did not run: JavaScript is off");
+
+        // Typed, not set: nothing on the page can run.
+        let paste = format!(
+            "GET https://graph.microsoft.com/v1.0/users/adele@contoso.com/calendar/events\n\
+             HTTP/1.1 401 Unauthorized\n\
+             {{\"error\":{{\"code\":\"InvalidAuthenticationToken\",\"message\":\"Access token validation failure. Invalid audience or permissions.\"}}}}\n\
+             Authorization: Bearer {}\n",
+            graph_jwt()
+        );
+        client.find(Locator::Css("#paste-text")).await.unwrap().send_keys(&paste).await.unwrap();
+        client.find(Locator::Css(".paste-form button[type=submit]")).await.unwrap().click().await.unwrap();
+        wait_for(&client, "#likely-causes").await;
+        assert!(count(&client, "li.ranked-cause").await >= 1);
+        assert!(count(&client, "ul.ruled-out > li").await >= 1);
+        let warning = text_of(&client, ".alert").await;
+        assert!(warning.contains("signed token that works"), "the live token is flagged: {warning}");
+        // Without JavaScript the signature is sent; the server must still never show it.
+        let bodies = recorder.bodies_for("/decode");
+        assert!(form_urlencoded_text(&bodies[0]).contains(SIGNATURE), "JavaScript was really off");
+        assert!(!client.source().await.unwrap().contains(SIGNATURE), "the signature is not echoed");
+
+        // Browse: product hub, an error, the search form.
+        client.find(Locator::Css(".site-nav a[href='/products/microsoft-graph/']")).await.unwrap().click().await.unwrap();
+        wait_for_heading(&client, "Microsoft Graph errors").await;
+        client.find(Locator::Css("#access-tokens .error-list a")).await.unwrap().click().await.unwrap();
+        wait_for(&client, "#error-message").await;
+        let copy = client.find(Locator::Css("#error-message button.copy")).await.unwrap();
+        assert!(!copy.is_displayed().await.unwrap(), "copy buttons stay hidden without JavaScript");
+        client.find(Locator::Css("#header-q")).await.unwrap().send_keys("insufficient privileges").await.unwrap();
+        client.find(Locator::Css(".header-search button")).await.unwrap().click().await.unwrap();
+        let results = wait_for(&client, ".result-count").await.text().await.unwrap();
+        assert!(results.contains("insufficient privileges"), "{results}");
+        assert!(count(&client, "#search-results li").await > 0);
+        // An example paste, one click, no script.
+        client.goto(&server.url("/")).await.unwrap();
+        recorder.clear();
+        client.find(Locator::Css(".example-list button")).await.unwrap().click().await.unwrap();
+        wait_for(&client, "#likely-causes").await;
+        assert_eq!(recorder.bodies_for("/decode").len(), 1);
+
+        server.stop().await;
+    })
+    .await;
+}
+
+/// Serves an exported folder as a static host would: files by path, `index.html` for
+/// folders, `404.html` for anything else.
+async fn static_host(dir: &Path) -> TestServer {
+    let dir = dir.to_path_buf();
+    let router = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let dir = dir.clone();
+        async move {
+            let relative = errdecode_web::urls::file_for(uri.path());
+            let (status, file) = match std::fs::read(dir.join(&relative)) {
+                Ok(bytes) => (200, (relative, bytes)),
+                Err(_) => {
+                    (404, ("404.html".to_string(), std::fs::read(dir.join("404.html")).unwrap()))
+                }
+            };
+            let content_type = match Path::new(&file.0).extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("css") => "text/css",
+                Some("js") => "text/javascript",
+                Some("json") => "application/json",
+                Some("svg") => "image/svg+xml",
+                _ => "application/octet-stream",
+            };
+            axum::response::Response::builder()
+                .status(status)
+                .header("content-type", content_type)
+                .header("content-security-policy", errdecode_web_csp())
+                .body(Body::from(file.1))
+                .unwrap()
+        }
+    });
+    TestServer::start(router).await
+}
+
+fn errdecode_web_csp() -> &'static str {
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_static_export_searches_in_the_browser() {
+    in_browser(true, false, |client| async move {
+        let dir = tempfile::tempdir().unwrap();
+        errdecode_web::export::export(&site(), dir.path(), errdecode_web::export::Progress::Quiet)
+            .unwrap();
+        let host = static_host(dir.path()).await;
+        client.goto(&host.url("/")).await.unwrap();
+        client
+            .find(Locator::Css("#header-q"))
+            .await
+            .unwrap()
+            .send_keys("AADSTS7000215")
+            .await
+            .unwrap();
+        client.find(Locator::Css(".header-search button")).await.unwrap().click().await.unwrap();
+        let first = wait_for(&client, "#search-results ol li a").await;
+        assert_eq!(first.attr("href").await.unwrap().as_deref(), Some("/errors/aadsts7000215/"));
+        let count_text = text_of(&client, ".result-count").await;
+        assert!(count_text.contains("for “AADSTS7000215”"), "{count_text}");
+        assert_eq!(
+            client.find(Locator::Css("#q")).await.unwrap().prop("value").await.unwrap().as_deref(),
+            Some("AADSTS7000215")
+        );
+        client
+            .goto(&host.url("/search/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"))
+            .await
+            .unwrap();
+        let none = wait_for(&client, ".result-count").await.text().await.unwrap();
+        assert!(
+            none.contains("<img src=x onerror=alert(1)>"),
+            "the query is shown as text: {none}"
+        );
+        assert!(client.get_alert_text().await.is_err());
+        client.goto(&host.url("/errors/aadsts7000215/")).await.unwrap();
+        wait_for(&client, "#admin-fix").await;
+        client.goto(&host.url("/nowhere/")).await.unwrap();
+        wait_for_heading(&client, "There is no page at this address").await;
+        host.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dark_mode_follows_the_system_setting() {
+    in_browser(true, true, |client| async move {
+        let (server, _recorder) = recorded_server().await;
+        client.goto(&server.url("/")).await.unwrap();
+        paste_and_submit(&client, &seed_with_token()).await;
+        wait_for(&client, "#likely-causes").await;
+        let dark = client
+            .execute("return window.matchMedia('(prefers-color-scheme: dark)').matches;", vec![])
+            .await
+            .unwrap();
+        assert_eq!(dark, serde_json::Value::Bool(true), "the browser prefers dark");
+        let background = client
+            .execute("return getComputedStyle(document.body).backgroundColor;", vec![])
+            .await
+            .unwrap();
+        assert_eq!(background.as_str(), Some("rgb(15, 19, 24)"), "the dark palette applies");
+        full_page_screenshot(&client, "result-dark.png").await;
+        server.stop().await;
+    })
+    .await;
+}
