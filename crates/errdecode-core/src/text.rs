@@ -146,28 +146,11 @@ impl TermIndex {
     }
 }
 
-/// Compiles a pattern with ASCII word boundaries. A Unicode `\b` makes the regex engine leave
-/// its fast automaton whenever the text holds a non-ASCII character, and pastes (mojibake,
-/// emoji, accented names) usually do. Code words and error codes are ASCII anyway.
-pub fn ascii_boundaries(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars().peekable();
-    while let Some(ch) = chars.next() {
-        if ch == '\\' {
-            match chars.next() {
-                Some('b') => out.push_str("(?-u:\\b)"),
-                Some(next) => {
-                    out.push('\\');
-                    out.push(next);
-                }
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
+/// `\b` as an ASCII word boundary: a Unicode one makes the regex engine leave its fast
+/// automaton whenever the text holds a non-ASCII character, and pastes (mojibake, emoji,
+/// accented names) usually do. Code words and error codes are ASCII anyway. The knowledge base
+/// checks its patterns with the same rewrite.
+pub use errdecode_kb::ascii_boundaries;
 
 /// A regex for the decoder's own patterns (see [`ascii_boundaries`]). Panics on an invalid
 /// pattern: these are constants, covered by tests.

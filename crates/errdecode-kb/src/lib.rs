@@ -23,7 +23,7 @@ mod tables;
 
 pub use embedded::embedded_files;
 pub use model::*;
-pub use parse::{parse, read_dir, SourceFile};
+pub use parse::{ascii_boundaries, parse, read_dir, SourceFile};
 pub use problem::{Problem, Problems};
 pub use sections::{SectionKind, CAUSE_SECTIONS, ERROR_SECTIONS};
 
