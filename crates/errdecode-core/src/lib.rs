@@ -25,6 +25,7 @@
 pub mod cloud;
 pub mod document;
 pub mod extract;
+pub mod haystack;
 pub mod kb_check;
 pub mod matcher;
 pub mod normalize;
@@ -92,12 +93,13 @@ impl Decoder {
     pub fn decode(&self, paste: &[u8], options: &DecodeOptions) -> DecodeDocument {
         let normalized = normalize::normalize(paste);
         let text = normalized.text.as_str();
-        let mut facts = extract::extract(text, &self.vocabulary);
+        let haystack = haystack::Haystack::new(text);
+        let mut facts = extract::extract(&haystack, &self.vocabulary);
         for request in facts.request.iter_mut().chain(facts.requests.iter_mut()) {
             request.permissions =
                 self.permissions.lookup(request.method.as_deref(), &request.template).cloned();
         }
-        let signals = signals::derive(&facts, text);
+        let signals = signals::derive(&facts, &haystack);
         let matches = self.index.matches(&self.kb, &facts, &signals, text);
         let in_context = facts.microsoft_context
             || matches.first().is_some_and(|m| m.score > matcher::OFF_DOMAIN_CEILING);
@@ -145,7 +147,7 @@ impl Decoder {
         options: &DecodeOptions,
     ) -> (Vec<TokenReport>, Vec<Warning>) {
         let normalized = normalize::normalize(text);
-        let facts = extract::extract(&normalized.text, &self.vocabulary);
+        let facts = extract::extract(&haystack::Haystack::new(&normalized.text), &self.vocabulary);
         let warnings = warnings(&facts, options);
         (facts.tokens, warnings)
     }

@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
+
+use crate::haystack::{captures_in, Caseless, Haystack};
 use serde::Serialize;
 
 use super::{CodeFact, Facts};
@@ -135,9 +137,9 @@ static QUOTED_CODE: LazyLock<Regex> = LazyLock::new(|| {
         r#"["'](?:code|Code|errorCode|ErrorCode|error_code)["']\s*:\s*["']([A-Za-z][\w.\-]{1,99})["']"#,
     )
 });
-static LOOSE_CODE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(
-        r#"(?i:\b(?:error[ _]?code|res_code|code))["']?\s*[:=]\s*["']?([A-Za-z][A-Za-z0-9_]{2,80})"#,
+static LOOSE_CODE: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r#"\b(?:error[ _]?code|res_code|code)["']?\s*[:=]\s*["']?([A-Za-z][A-Za-z0-9_]{2,80})"#,
     )
 });
 static FQID_CODE: LazyLock<Regex> =
@@ -161,7 +163,8 @@ static OAUTH: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(&format!(r"\b({alternatives})\b"))
 });
 
-pub fn extract_codes(text: &str, vocabulary: &CodeVocabulary, facts: &mut Facts) {
+pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &mut Facts) {
+    let text = haystack.text();
     let mut found: Vec<CodeFact> = Vec::new();
     let mut push = |code: String, kind: CodeKind, position: usize| {
         if let Some(existing) = found.iter_mut().find(|c| c.code == code) {
@@ -202,8 +205,13 @@ pub fn extract_codes(text: &str, vocabulary: &CodeVocabulary, facts: &mut Facts)
         let kind = classify_named_code(&code);
         push(code, kind, caps.get(1).unwrap().start());
     }
-    for caps in LOOSE_CODE.captures_iter(text).chain(FQID_CODE.captures_iter(text)) {
-        let code = caps[1].to_string();
+    let loose = LOOSE_CODE.captures_iter(haystack).map(|caps| caps.get(1).unwrap());
+    let fqid = FQID_CODE.captures_iter(text).map(|caps| {
+        let m = caps.get(1).unwrap();
+        (m.start(), m.as_str())
+    });
+    for (start, code) in loose.map(|m| (m.start(), m.as_str())).chain(fqid) {
+        let code = code.to_string();
         if OAUTH_ERRORS.contains(&code.as_str()) || code.starts_with("AADSTS") {
             continue;
         }
@@ -212,7 +220,7 @@ pub fn extract_codes(text: &str, vocabulary: &CodeVocabulary, facts: &mut Facts)
             || GENERIC_CODES.contains(&code.as_str())
         {
             let kind = classify_named_code(&code);
-            push(code, kind, caps.get(1).unwrap().start());
+            push(code, kind, start);
         }
     }
     for (position, code) in vocabulary.find_all(text) {
@@ -244,8 +252,8 @@ pub fn extract_codes(text: &str, vocabulary: &CodeVocabulary, facts: &mut Facts)
         push(caps[1].to_string(), CodeKind::CompactToken, caps.get(0).unwrap().start());
     }
     let mut exceptions: Vec<String> = Vec::new();
-    let may_name_exceptions = text.contains("Exception") || text.contains("Error");
-    for caps in EXCEPTION.captures_iter(if may_name_exceptions { text } else { "" }) {
+    let near_names = haystack.lines_around(haystack.marks(&["exception", "error"]));
+    for caps in captures_in(&EXCEPTION, text, &near_names) {
         let name = caps[1].to_string();
         if name.len() > 9 && !exceptions.contains(&name) && exceptions.len() < 12 {
             exceptions.push(name);
@@ -290,7 +298,8 @@ static MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-pub fn extract_messages(text: &str, facts: &mut Facts) {
+pub fn extract_messages(haystack: &Haystack, facts: &mut Facts) {
+    let text = haystack.text();
     for caps in MESSAGE.captures_iter(text) {
         let message = caps[1].trim().to_string();
         if message.starts_with('{') || facts.messages.contains(&message) {
@@ -302,9 +311,9 @@ pub fn extract_messages(text: &str, facts: &mut Facts) {
     }
 }
 
-static MICROSOFT_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(concat!(
-        r"(?i)graph\.microsoft|microsoftonline|sts\.windows\.net|graph\.windows\.net|office365|",
+static MICROSOFT_MARKERS: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(concat!(
+        r"graph\.microsoft|microsoftonline|sts\.windows\.net|graph\.windows\.net|office365|",
         r"outlook\.(?:com|office)|chinacloudapi|\bAADSTS\d|\bmsal\b|\bmsal[\w.-]|\badal|microsoft\.identity|",
         r"\bentra\b|azure ?ad\b|\bazure\b|microsoft graph|\bms ?graph|graph api|exchange online|",
         r"\bexchange\b|\boutlook\b|sharepoint|onedrive|\bteams\b|connect-mggraph|connect-graph|",
@@ -315,8 +324,12 @@ static MICROSOFT_MARKERS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The paste names something of Microsoft's: a host, a product, a code family, a cmdlet.
-pub fn has_microsoft_context(text: &str, facts: &Facts, vocabulary: &CodeVocabulary) -> bool {
-    MICROSOFT_MARKERS.is_match(text)
+pub fn has_microsoft_context(
+    haystack: &Haystack,
+    facts: &Facts,
+    vocabulary: &CodeVocabulary,
+) -> bool {
+    MICROSOFT_MARKERS.is_match(haystack)
         || facts.codes.iter().any(|c| matches!(c.kind, CodeKind::Aadsts | CodeKind::IdentityModel))
         || facts.codes.iter().any(|c| {
             matches!(c.kind, CodeKind::Service | CodeKind::Exception)
@@ -327,19 +340,20 @@ pub fn has_microsoft_context(text: &str, facts: &Facts, vocabulary: &CodeVocabul
         || !facts.tokens.is_empty() && facts.tokens.iter().any(|t| t.is_microsoft())
 }
 
-static FAILURE_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(
-        r"(?i)\b(error|errors|fail|failed|failing|fails|failure|denied|exception|unauthori[sz]ed|forbidden|invalid|cannot|can't|unable)\b",
+static FAILURE_WORDS: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"\b(error|errors|fail|failed|failing|fails|failure|denied|exception|unauthori[sz]ed|forbidden|invalid|cannot|can't|unable)\b",
     )
 });
 
-pub fn mentions_failure(text: &str) -> bool {
-    FAILURE_WORDS.is_match(text)
+pub fn mentions_failure(haystack: &Haystack) -> bool {
+    FAILURE_WORDS.is_match(haystack)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::haystack::Haystack;
 
     fn codes(text: &str) -> Vec<String> {
         let vocabulary = CodeVocabulary::new([
@@ -348,7 +362,7 @@ mod tests {
             "InvalidAuthenticationToken",
         ]);
         let mut facts = Facts::default();
-        extract_codes(text, &vocabulary, &mut facts);
+        extract_codes(&Haystack::new(text), &vocabulary, &mut facts);
         facts.error_codes
     }
 

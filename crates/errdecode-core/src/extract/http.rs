@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use base64::Engine;
 use regex::Regex;
+
+use crate::haystack::{Caseless, Haystack};
 use serde::Serialize;
 
 use super::{Challenge, Facts};
@@ -44,9 +46,9 @@ const REASONS: &[(&str, u16)] = &[
     ("no content", 204),
 ];
 
-static STATUS_EXPLICIT: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(concat!(
-        r"(?i)(?:\bHTTP/\d(?:\.\d)?\x22?\s+(\d{3})\b",
+static STATUS_EXPLICIT: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(concat!(
+        r"(?:\bHTTP/\d(?:\.\d)?\x22?\s+(\d{3})\b",
         r"|\b(?:http\s*)?status(?:[ _]?code)?\x22?\s*[:=]?\s*\x22?(\d{3})\b",
         r"|\bres_status\s*[:=]\s*(\d{3})\b",
         r"|does not indicate success:\s*(\d{3})\b",
@@ -55,23 +57,26 @@ static STATUS_EXPLICIT: LazyLock<Regex> = LazyLock::new(|| {
         r"|\b([1-5]\d\d)\)?\s*[-:]?\s*\(?(?:Bad Request|Unauthori[sz]ed|Forbidden|Not Found|Method Not Allowed|Conflict|Precondition Failed|Too Many Requests|Internal Server Error|Service Unavailable|Gateway Timeout|OK|Created|Accepted|No Content)\b)",
     ))
 });
-static STATUS_NAMED: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(
-        r"(?i)\bstatus(?:[ _]?code)?\x22?\s*[:=]\s*\x22?([A-Za-z][A-Za-z ]{1,24}?)\b(?:\x22|,|\s*$|\s*\))",
+static STATUS_NAMED: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"\bstatus(?:[ _]?code)?\x22?\s*[:=]\s*\x22?([A-Za-z][A-Za-z ]{1,24}?)\b(?:\x22|,|\s*$|\s*\))",
     )
 });
-static STATUS_PROSE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(
-        r"(?i)\b(?:returns?|returned|returning|resulted in an?|got an?|getting an?|gives?|giving|receiv(?:e|ed|ing) an?|with an?|throws?|error)\s+`?([45]\d\d)\b|\b([45]\d\d)\s+(?:errors?|responses?|status|error code)\b|\berror occurred \(([45]\d\d)\)",
+static STATUS_PROSE: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"\b(?:returns?|returned|returning|resulted in an?|got an?|getting an?|gives?|giving|receiv(?:e|ed|ing) an?|with an?|throws?|error)\s+`?([45]\d\d)\b|\b([45]\d\d)\s+(?:errors?|responses?|status|error code)\b|\berror occurred \(([45]\d\d)\)",
     )
 });
 static STATUS_PHRASE: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"\((Unauthorized|Forbidden|Not Found|Too Many Requests)\)"));
 
-pub fn extract_statuses(text: &str, facts: &mut Facts) {
+pub fn extract_statuses(haystack: &Haystack, facts: &mut Facts) {
+    let text = haystack.text();
     let mut found: Vec<(usize, u16, Strength)> = Vec::new();
-    for caps in STATUS_EXPLICIT.captures_iter(text) {
-        if let Some(m) = caps.iter().skip(1).flatten().next() {
+    // Every explicit or prose spelling holds the status as a three-digit number.
+    let near_numbers = haystack.lines_around(three_digit_numbers(haystack.text()));
+    for caps in STATUS_EXPLICIT.captures_in(haystack, &near_numbers) {
+        if let Some(m) = caps.groups().flatten().next() {
             if let Ok(status) = m.as_str().parse::<u16>() {
                 if (100..600).contains(&status) {
                     found.push((m.start(), status, Strength::Explicit));
@@ -79,14 +84,14 @@ pub fn extract_statuses(text: &str, facts: &mut Facts) {
             }
         }
     }
-    for caps in STATUS_NAMED.captures_iter(text) {
+    for caps in STATUS_NAMED.captures_iter(haystack) {
         let m = caps.get(1).unwrap();
         if let Some(status) = reason_status(m.as_str()) {
             found.push((m.start(), status, Strength::Explicit));
         }
     }
-    for caps in STATUS_PROSE.captures_iter(text) {
-        if let Some(m) = caps.iter().skip(1).flatten().next() {
+    for caps in STATUS_PROSE.captures_in(haystack, &near_numbers) {
+        if let Some(m) = caps.groups().flatten().next() {
             if let Ok(status) = m.as_str().parse::<u16>() {
                 found.push((m.start(), status, Strength::Prose));
             }
@@ -111,6 +116,28 @@ pub fn extract_statuses(text: &str, facts: &mut Facts) {
         .filter(|(_, status, _)| *status >= 400)
         .max_by(|a, b| a.2.cmp(&b.2).then(b.0.cmp(&a.0)))
         .map(|(_, status, _)| *status);
+}
+
+/// The offsets of every three-digit number standing as a word of its own (`401`, not `c358`
+/// or `2170`): every spelling of a status holds one.
+fn three_digit_numbers(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let is_word = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
+    let mut marks = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        if !bytes[index].is_ascii_digit() || (index > 0 && is_word(bytes[index - 1])) {
+            index += 1;
+            continue;
+        }
+        let end =
+            bytes[index..].iter().position(|b| !is_word(*b)).map_or(bytes.len(), |n| index + n);
+        if end - index == 3 && bytes[index..end].iter().all(u8::is_ascii_digit) {
+            marks.push(index);
+        }
+        index = end;
+    }
+    marks
 }
 
 fn reason_status(reason: &str) -> Option<u16> {
@@ -164,13 +191,14 @@ static REQUEST_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static URL: LazyLock<Regex> = LazyLock::new(|| crate::text::re(r#"https?://[^\s"'<>`|\\)\]]+"#));
 static CURL_METHOD: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"-X\s*(GET|POST|PUT|PATCH|DELETE)\b"));
-static SDK_CHAIN: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(
-        r"\b(?i:graph_?client|graphServiceClient|client|_graphClient|graph)\.(Me|me|Users\[[^\]]{0,80}\]|users\.by_user_id\([^)]{0,80}\)|Users)((?:\.[A-Za-z]+(?:\[[^\]]{0,80}\])?)*)",
+static SDK_CHAIN: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"\b(?:graph_?client|graphServiceClient|client|_graphClient|graph)\.(Me|Users\[[^\]]{0,80}\]|users\.by_user_id\([^)]{0,80}\)|Users)((?:\.[A-Za-z]+(?:\[[^\]]{0,80}\])?)*)",
     )
 });
 
-pub fn extract_requests(text: &str, facts: &mut Facts) {
+pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
+    let text = haystack.text();
     let mut requests: Vec<(usize, RequestFact)> = Vec::new();
     // Start offsets of URLs already read as part of a request line.
     let mut covered: std::collections::HashSet<usize> = std::collections::HashSet::new();
@@ -205,7 +233,7 @@ pub fn extract_requests(text: &str, facts: &mut Facts) {
         };
         requests.push((m.start(), build_request(method, url, false)));
     }
-    for caps in SDK_CHAIN.captures_iter(text) {
+    for caps in SDK_CHAIN.captures_iter(haystack) {
         let root = &caps[1];
         let chain = &caps[2];
         let mut path = String::new();
@@ -357,13 +385,13 @@ pub(crate) fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-static WWW_AUTHENTICATE: LazyLock<Regex> =
-    LazyLock::new(|| crate::text::re(r"(?im)WWW-Authenticate\x22?\s*[:=]\s*\x22?(\w+)\s+(.+)$"));
+static WWW_AUTHENTICATE: LazyLock<Caseless> =
+    LazyLock::new(|| Caseless::new(r"(?m)WWW-Authenticate\x22?\s*[:=]\s*\x22?(\w+)\s+(.+)$"));
 static CHALLENGE_PARAM: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r#"(\w+)\s*=\s*"([^"]*)""#));
 
-pub fn extract_challenges(text: &str, facts: &mut Facts) {
-    for caps in WWW_AUTHENTICATE.captures_iter(text).take(5) {
+pub fn extract_challenges(haystack: &Haystack, facts: &mut Facts) {
+    for caps in WWW_AUTHENTICATE.captures_iter(haystack).take(5) {
         let mut challenge = Challenge {
             scheme: caps[1].to_string(),
             error: None,
@@ -398,10 +426,11 @@ pub fn extract_challenges(text: &str, facts: &mut Facts) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::haystack::Haystack;
 
     fn status(text: &str) -> Option<u16> {
         let mut facts = Facts::default();
-        extract_statuses(text, &mut facts);
+        extract_statuses(&Haystack::new(text), &mut facts);
         facts.http_status
     }
 
@@ -432,7 +461,7 @@ mod tests {
 
     fn request(text: &str) -> RequestFact {
         let mut facts = Facts::default();
-        extract_requests(text, &mut facts);
+        extract_requests(&Haystack::new(text), &mut facts);
         facts.request.expect("a request")
     }
 
@@ -476,7 +505,9 @@ mod tests {
     fn decodes_claims_challenges() {
         let mut facts = Facts::default();
         extract_challenges(
-            r#"WWW-Authenticate: Bearer realm="", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZX19fQ==""#,
+            &Haystack::new(
+                r#"WWW-Authenticate: Bearer realm="", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZX19fQ==""#,
+            ),
             &mut facts,
         );
         let challenge = &facts.www_authenticate[0];

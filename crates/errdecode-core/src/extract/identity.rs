@@ -4,6 +4,8 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use crate::haystack::{captures_in, Caseless, Haystack};
 use serde::Serialize;
 
 use super::http::percent_decode;
@@ -101,54 +103,55 @@ static GUID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
         .unwrap()
 });
-static AUTHORITY: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(
-        r"(?i)https?://(login\.microsoftonline\.(?:com|us)|login\.windows\.net|sts\.windows\.net|login\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn|login\.microsoft\.com)/([^/\s\x22'<>?#]+)(/[^\s\x22'<>?#]*)?",
+static AUTHORITY: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"https?://(login\.microsoftonline\.(?:com|us)|login\.windows\.net|sts\.windows\.net|login\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn|login\.microsoft\.com)/([^/\s\x22'<>?#]+)(/[^\s\x22'<>?#]*)?",
     )
 });
-static TENANT_IDENTIFIER: LazyLock<Regex> =
-    LazyLock::new(|| crate::text::re(r"(?i)tenant identifier '([^']{1,100})'"));
+static TENANT_IDENTIFIER: LazyLock<Caseless> =
+    LazyLock::new(|| Caseless::new(r"tenant identifier '([^']{1,100})'"));
 static UPN: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(
         r"[A-Za-z0-9._%+\-#]{1,64}(?:@|%40)[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})*\.[A-Za-z]{2,}",
     )
 });
-static LABELLED_ID: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(
-        r#"(?i)\b(trace[ _-]?id|correlation[ _-]?id|client-request-id|request-id|x-ms-ags-diagnostic)["']?\s*[:=]?\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"#,
+static LABELLED_ID: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r#"\b(trace[ _-]?id|correlation[ _-]?id|client-request-id|request-id|x-ms-ags-diagnostic)["']?\s*[:=]?\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"#,
     )
 });
-static SECRET_PARAM: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(
-        r#"(?i)\b(client[_-]?secret|clientsecret|secret[_-]?value|AZURE_CLIENT_SECRET|AZUREAD_CLIENT_SECRET|app[_-]?secret)["']?\s*[:=]\s*["']?([^\s"'&,;)]{6,200})"#,
+static SECRET_PARAM: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r#"\b(client[_-]?secret|clientsecret|secret[_-]?value|AZURE_CLIENT_SECRET|AZUREAD_CLIENT_SECRET|app[_-]?secret)["']?\s*[:=]\s*["']?([^\s"'&,;)]{6,200})"#,
     )
 });
 static LIVE_SECRET: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"\b[A-Za-z0-9_\-.]{3}\dQ~[A-Za-z0-9_\-.~]{31,34}"));
-static SCOPE_PARAM: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(
-        r#"(?i)(?:\bscopes?["']?\s*[:=]\s*\[?\s*|-Scopes\s+)((?:["']?[^\s"'&\]\n]+["']?\s*,?\s*){1,12})"#,
+static SCOPE_PARAM: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r#"(?:\bscopes?["']?\s*[:=]\s*\[?\s*|-Scopes\s+)((?:["']?[^\s"'&\]\n]+["']?\s*,?\s*){1,12})"#,
     )
 });
-static SCOPE_IN_MESSAGE: LazyLock<Regex> =
-    LazyLock::new(|| crate::text::re(r"(?i)The scope (.{1,300}?) (?:is not valid|does not exist)"));
+static SCOPE_IN_MESSAGE: LazyLock<Caseless> =
+    LazyLock::new(|| Caseless::new(r"The scope (.{1,300}?) (?:is not valid|does not exist)"));
 static DEFAULT_SCOPE: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"https?://[^\s'\x22,\]]+/\.default"));
-static GRANT_TYPE: LazyLock<Regex> =
-    LazyLock::new(|| crate::text::re(r#"(?i)grant_type["']?\s*[:=]\s*["']?([a-z_:\-]{4,80})"#));
-static LIBRARY: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(concat!(
-        r"(?i)\b(Microsoft\.Identity\.Web|Microsoft\.Identity\.Client|Microsoft\.Graph(?:\.[A-Za-z]+)*|Azure\.Identity|azure-identity|",
+static GRANT_TYPE: LazyLock<Caseless> =
+    LazyLock::new(|| Caseless::new(r#"grant_type["']?\s*[:=]\s*["']?([a-z_:\-]{4,80})"#));
+static LIBRARY: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(concat!(
+        r"\b(Microsoft\.Identity\.Web|Microsoft\.Identity\.Client|Microsoft\.Graph(?:\.[A-Za-z]+)*|Azure\.Identity|azure-identity|",
         r"@azure/msal-[a-z]+|@azure/identity|msal4j|msal-python|msal|MSAL\.NET|MSAL\.js|adal4j|adal|react-adal|",
         r"ExchangeOnlineManagement|msgraph-sdk-[a-z]+|msgraph-core|Microsoft Graph PowerShell|exchangelib|O365)",
         r"(?:\s+(?:version\s+)?|@|/|\\|\s*v)(\d+\.\d+(?:\.\d+)?(?:-[A-Za-z0-9.]+)?)\b"
     ))
 });
-static REQUIRED_VERSION: LazyLock<Regex> =
-    LazyLock::new(|| crate::text::re(r"(?i)-RequiredVersion\s+['\x22]?(\d+\.\d+\.\d+)"));
+static REQUIRED_VERSION: LazyLock<Caseless> =
+    LazyLock::new(|| Caseless::new(r"-RequiredVersion\s+['\x22]?(\d+\.\d+\.\d+)"));
 
-pub fn extract_identity(text: &str, facts: &mut Facts) {
-    for caps in AUTHORITY.captures_iter(text) {
+pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
+    let text = haystack.text();
+    for caps in AUTHORITY.captures_iter(haystack) {
         let host = caps[1].to_ascii_lowercase();
         let Some((Service::Login, cloud)) = classify_host(&host) else { continue };
         // sts.windows.net appears in tokens as the issuer, never as an authority a client uses.
@@ -170,7 +173,7 @@ pub fn extract_identity(text: &str, facts: &mut Facts) {
             facts.authorities.push(authority);
         }
     }
-    for caps in TENANT_IDENTIFIER.captures_iter(text) {
+    for caps in TENANT_IDENTIFIER.captures_iter(haystack) {
         let tenant = classify_tenant(&caps[1]);
         let authority = Authority {
             host: "login.microsoftonline.com".to_string(),
@@ -183,9 +186,9 @@ pub fn extract_identity(text: &str, facts: &mut Facts) {
         }
     }
 
-    // The user-name pattern has no literal to search for; skip it where it cannot match.
-    let has_at = text.contains('@') || text.contains("%40");
-    for m in UPN.find_iter(if has_at { text } else { "" }) {
+    // The user-name pattern has no literal to search for: it is tried near an `@` only.
+    let near_at = haystack.lines_around(haystack.marks(&["@", "%40"]));
+    for m in captures_in(&UPN, text, &near_at).filter_map(|caps| caps.get(0)) {
         let upn = percent_decode(m.as_str());
         let Some((_, domain)) = upn.rsplit_once('@') else { continue };
         let domain = domain.to_ascii_lowercase();
@@ -203,7 +206,7 @@ pub fn extract_identity(text: &str, facts: &mut Facts) {
         });
     }
 
-    for caps in LABELLED_ID.captures_iter(text) {
+    for caps in LABELLED_ID.captures_iter(haystack) {
         let kind = caps[1].to_ascii_lowercase().replace([' ', '_'], "-");
         let value = caps[2].to_ascii_lowercase();
         if !facts.ids.iter().any(|id| id.value == value) && facts.ids.len() < 20 {
@@ -212,7 +215,7 @@ pub fn extract_identity(text: &str, facts: &mut Facts) {
     }
 
     let mut secret_spans = Vec::new();
-    for caps in SECRET_PARAM.captures_iter(text).take(5) {
+    for caps in SECRET_PARAM.captures_iter(haystack).take(5) {
         let value = caps[2].trim_end_matches(['.', ',']);
         secret_spans.push(caps.get(2).unwrap().range());
         if is_placeholder_value(value) {
@@ -228,7 +231,7 @@ pub fn extract_identity(text: &str, facts: &mut Facts) {
     }
 
     let mut scopes: Vec<String> = Vec::new();
-    for caps in SCOPE_PARAM.captures_iter(text) {
+    for caps in SCOPE_PARAM.captures_iter(haystack) {
         let raw = percent_decode(&caps[1].replace('+', " "));
         let list: Vec<String> = raw
             .split([' ', '\n'])
@@ -250,7 +253,7 @@ pub fn extract_identity(text: &str, facts: &mut Facts) {
             scopes.extend(list);
         }
     }
-    for caps in SCOPE_IN_MESSAGE.captures_iter(text) {
+    for caps in SCOPE_IN_MESSAGE.captures_iter(haystack) {
         scopes.push(caps[1].trim().to_string());
     }
     for m in DEFAULT_SCOPE.find_iter(text) {
@@ -262,17 +265,17 @@ pub fn extract_identity(text: &str, facts: &mut Facts) {
         }
     }
 
-    for caps in GRANT_TYPE.captures_iter(text) {
+    for caps in GRANT_TYPE.captures_iter(haystack) {
         let grant = caps[1].to_ascii_lowercase();
         if !facts.grant_types.contains(&grant) {
             facts.grant_types.push(grant);
         }
     }
 
-    for caps in LIBRARY.captures_iter(text) {
+    for caps in LIBRARY.captures_iter(haystack) {
         push_library(facts, &caps[1], &caps[2]);
     }
-    for caps in REQUIRED_VERSION.captures_iter(text) {
+    for caps in REQUIRED_VERSION.captures_iter(haystack) {
         push_library(facts, "PowerShell module", &caps[1]);
     }
 }
@@ -342,10 +345,11 @@ pub fn is_guid(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::haystack::Haystack;
 
     fn facts(text: &str) -> Facts {
         let mut facts = Facts::default();
-        extract_identity(text, &mut facts);
+        extract_identity(&Haystack::new(text), &mut facts);
         facts
     }
 

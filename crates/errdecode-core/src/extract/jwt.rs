@@ -2,6 +2,7 @@
 //! with a broken signature), opaque personal-account tokens, and claim sets pasted as JSON
 //! (pretty or flattened), as people copy them out of jwt.ms.
 
+use crate::haystack::Haystack;
 use std::sync::LazyLock;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -53,7 +54,8 @@ const CLAIM_KEYS: &[&str] = &[
     "preferred_username",
 ];
 
-pub fn extract_tokens(text: &str, facts: &mut Facts) {
+pub fn extract_tokens(haystack: &Haystack, facts: &mut Facts) {
+    let text = haystack.text();
     let error_time = facts.error_time();
     let mut raw_tokens: Vec<RawToken> = Vec::new();
     let mut jwt_spans = Vec::new();
@@ -229,6 +231,7 @@ fn find_claims_object(value: &Value, depth: usize) -> Option<Map<String, Value>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::haystack::Haystack;
 
     fn b64(json: &str) -> String {
         URL_SAFE_NO_PAD.encode(json)
@@ -251,11 +254,14 @@ mod tests {
     #[test]
     fn finds_claims_in_json_and_flat_text() {
         let mut facts = Facts::default();
-        extract_tokens("Token details\n{\n\"aud\": \"https://graph.microsoft.com\",\n\"tid\": \"t\",\n\"roles\": [\"Calendars.Read\"]\n}", &mut facts);
+        extract_tokens(&Haystack::new("Token details\n{\n\"aud\": \"https://graph.microsoft.com\",\n\"tid\": \"t\",\n\"roles\": [\"Calendars.Read\"]\n}"), &mut facts);
         assert_eq!(facts.tokens.len(), 1);
         assert_eq!(facts.tokens[0].source, TokenSource::PastedClaims);
         let mut facts = Facts::default();
-        extract_tokens("aud: https://graph.microsoft.com\ntid: abc\nidtyp: app\n", &mut facts);
+        extract_tokens(
+            &Haystack::new("aud: https://graph.microsoft.com\ntid: abc\nidtyp: app\n"),
+            &mut facts,
+        );
         assert_eq!(facts.tokens.len(), 1);
     }
 
@@ -267,7 +273,7 @@ mod tests {
             b64(r#"{"aud":"00000003-0000-0000-c000-000000000000","scp":"User.Read"}"#)
         );
         let mut facts = Facts::default();
-        extract_tokens(&format!("Authorization: Bearer {token}"), &mut facts);
+        extract_tokens(&Haystack::new(&format!("Authorization: Bearer {token}")), &mut facts);
         let report = &facts.tokens[0];
         assert_eq!(report.signature, SignatureState::Present { length: 12 });
         let json = serde_json::to_string(report).unwrap();
@@ -278,7 +284,7 @@ mod tests {
     fn hostile_json_stays_bounded() {
         let deep = "[".repeat(50_000) + &"{".repeat(50_000);
         let mut facts = Facts::default();
-        extract_tokens(&deep, &mut facts);
+        extract_tokens(&Haystack::new(&deep), &mut facts);
         assert!(facts.tokens.is_empty());
     }
 }

@@ -12,6 +12,7 @@ mod time;
 
 pub mod jwt;
 
+use crate::haystack::Haystack;
 use serde::Serialize;
 
 pub use self::time::format_unix;
@@ -90,21 +91,21 @@ impl Facts {
 
 /// Extracts every fact from normalized text. `vocabulary` holds the codes the knowledge base
 /// knows, so that a bare `ErrorInvalidLicense` in a stack trace is recognised.
-pub fn extract(text: &str, vocabulary: &CodeVocabulary) -> Facts {
+pub fn extract(haystack: &Haystack, vocabulary: &CodeVocabulary) -> Facts {
     let mut facts = Facts::default();
-    http::extract_statuses(text, &mut facts);
-    codes::extract_codes(text, vocabulary, &mut facts);
-    codes::extract_messages(text, &mut facts);
-    http::extract_requests(text, &mut facts);
-    http::extract_challenges(text, &mut facts);
-    identity::extract_identity(text, &mut facts);
-    time::extract_timestamps(text, &mut facts);
-    powershell::extract_powershell(text, &mut facts);
-    jwt::extract_tokens(text, &mut facts);
-    facts.microsoft_context = codes::has_microsoft_context(text, &facts, vocabulary);
+    http::extract_statuses(haystack, &mut facts);
+    codes::extract_codes(haystack, vocabulary, &mut facts);
+    codes::extract_messages(haystack, &mut facts);
+    http::extract_requests(haystack, &mut facts);
+    http::extract_challenges(haystack, &mut facts);
+    identity::extract_identity(haystack, &mut facts);
+    time::extract_timestamps(haystack, &mut facts);
+    powershell::extract_powershell(haystack, &mut facts);
+    jwt::extract_tokens(haystack, &mut facts);
+    facts.microsoft_context = codes::has_microsoft_context(haystack, &facts, vocabulary);
     facts.success_only = facts.error_codes.is_empty()
         && !facts.http_statuses.is_empty()
         && facts.http_statuses.iter().all(|s| *s < 400)
-        && !codes::mentions_failure(text);
+        && !codes::mentions_failure(haystack);
     facts
 }

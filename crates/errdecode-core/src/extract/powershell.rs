@@ -4,6 +4,8 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use crate::haystack::{Caseless, Haystack};
 use serde::Serialize;
 
 use super::Facts;
@@ -37,11 +39,12 @@ static FQID: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"FullyQualifiedErrorId\s*:\s*(\S+)"));
 static CATEGORY: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"CategoryInfo\s*:\s*([^\n]+)"));
-static CONNECT: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(r"(?i)\b(Connect-MgGraph|Connect-Graph|Connect-ExchangeOnline)\b([^\n|;]*)")
+static CONNECT: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(r"\b(Connect-MgGraph|Connect-Graph|Connect-ExchangeOnline)\b([^\n|;]*)")
 });
 
-pub fn extract_powershell(text: &str, facts: &mut Facts) {
+pub fn extract_powershell(haystack: &Haystack, facts: &mut Facts) {
+    let text = haystack.text();
     let ps = &mut facts.powershell;
     for m in CMDLET.find_iter(text) {
         // `Get-MgUser_List` names the cmdlet's parameter set after `_`.
@@ -56,7 +59,7 @@ pub fn extract_powershell(text: &str, facts: &mut Facts) {
     for caps in CATEGORY.captures_iter(text).take(5) {
         ps.categories.push(caps[1].trim().to_string());
     }
-    for caps in CONNECT.captures_iter(text).take(5) {
+    for caps in CONNECT.captures_iter(haystack).take(5) {
         let args = caps[2].to_ascii_lowercase();
         let has = |flag: &str| args.split_whitespace().any(|word| word.starts_with(flag));
         let app_credentials = has("-certificate")
@@ -77,11 +80,12 @@ pub fn extract_powershell(text: &str, facts: &mut Facts) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::haystack::Haystack;
 
     #[test]
     fn reads_cmdlets_and_connect_calls() {
         let mut facts = Facts::default();
-        extract_powershell("PS> Connect-MgGraph\nPS> Get-MgUser -All\nConnect-ExchangeOnline -AppId $id -CertificateFilePath x -Organization o -DelegatedOrganization o\nFullyQualifiedErrorId : Authorization_RequestDenied,Microsoft.Graph.PowerShell.Cmdlets.GetMgUser_List", &mut facts);
+        extract_powershell(&Haystack::new("PS> Connect-MgGraph\nPS> Get-MgUser -All\nConnect-ExchangeOnline -AppId $id -CertificateFilePath x -Organization o -DelegatedOrganization o\nFullyQualifiedErrorId : Authorization_RequestDenied,Microsoft.Graph.PowerShell.Cmdlets.GetMgUser_List"), &mut facts);
         let ps = facts.powershell;
         assert_eq!(ps.cmdlets, ["Connect-MgGraph", "Get-MgUser", "Connect-ExchangeOnline"]);
         assert!(!ps.connects[0].scopes && !ps.connects[0].app_credentials);

@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::haystack::{Caseless, Haystack};
 use serde::Serialize;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
@@ -20,19 +20,20 @@ pub struct TimestampFact {
     pub is_error_time: bool,
 }
 
-static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(
-        r#"(?i)(?:\b(timestamp|date|time|datetime)["']?\s*[:=]\s*["']?\[?)?\b(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?"#,
+static ISO: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r#"(?:\b(timestamp|date|time|datetime)["']?\s*[:=]\s*["']?\[?)?\b(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?"#,
     )
 });
-static HTTP_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(
-        r"(?i)\bDate:\s*[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT",
+static HTTP_DATE: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"\bDate:\s*[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT",
     )
 });
 
-pub fn extract_timestamps(text: &str, facts: &mut Facts) {
-    for caps in ISO.captures_iter(text) {
+pub fn extract_timestamps(haystack: &Haystack, facts: &mut Facts) {
+    let near_dates = haystack.lines_around(dates(haystack.text()));
+    for caps in ISO.captures_in(haystack, &near_dates) {
         let number = |i: usize| caps[i].parse::<i64>().unwrap_or(0);
         let Some(mut unix) =
             to_unix(number(2), number(3), number(4), number(5), number(6), number(7))
@@ -51,13 +52,31 @@ pub fn extract_timestamps(text: &str, facts: &mut Facts) {
         let label = caps.get(1).map(|m| m.as_str().to_string());
         push(facts, unix, label);
     }
-    for caps in HTTP_DATE.captures_iter(text) {
+    for caps in HTTP_DATE.captures_iter(haystack) {
         let month = month_number(&caps[2]);
         let number = |i: usize| caps[i].parse::<i64>().unwrap_or(0);
         if let Some(unix) = to_unix(number(3), month, number(1), number(4), number(5), number(6)) {
             push(facts, unix, Some("Date".to_string()));
         }
     }
+}
+
+/// The offsets of every `dddd-dd-dd` (ASCII digits): where an ISO-8601 timestamp can start.
+fn dates(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes.get(range).is_some_and(|run| run.iter().all(u8::is_ascii_digit))
+    };
+    memchr::memchr_iter(b'-', bytes)
+        .filter(|&dash| {
+            dash >= 4
+                && digits(dash - 4..dash)
+                && digits(dash + 1..dash + 3)
+                && bytes.get(dash + 3) == Some(&b'-')
+                && digits(dash + 4..dash + 6)
+        })
+        .map(|dash| dash - 4)
+        .collect()
 }
 
 fn push(facts: &mut Facts, unix: i64, label: Option<String>) {
@@ -106,11 +125,12 @@ pub fn format_unix(unix: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::haystack::Haystack;
 
     #[test]
     fn reads_labelled_and_bare_times() {
         let mut facts = Facts::default();
-        extract_timestamps("Timestamp: 2024-02-14 02:40:29Z\n\"date\": \"2018-08-02T21:52:02\"\nissued on '2026-05-20T11:11:42.6690000Z'\nDate: Tue, 15 Nov 1994 08:12:31 GMT", &mut facts);
+        extract_timestamps(&Haystack::new("Timestamp: 2024-02-14 02:40:29Z\n\"date\": \"2018-08-02T21:52:02\"\nissued on '2026-05-20T11:11:42.6690000Z'\nDate: Tue, 15 Nov 1994 08:12:31 GMT"), &mut facts);
         let isos: Vec<&str> = facts.timestamps.iter().map(|t| t.iso.as_str()).collect();
         assert_eq!(
             isos,
