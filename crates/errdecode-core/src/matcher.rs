@@ -3,13 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::AhoCorasick;
 use errdecode_kb::{ErrorEntry, KnowledgeBase};
-use regex::{Regex, RegexBuilder};
 use serde::Serialize;
 
 use crate::cloud::Service;
 use crate::extract::{CodeKind, Facts};
+use crate::haystack::{Caseless, Found, Haystack};
 use crate::signals::Signal;
 use crate::text::TermIndex;
 
@@ -47,10 +46,10 @@ pub struct Match {
 /// Everything needed to match quickly, built once per knowledge base.
 pub struct MatchIndex {
     by_code: HashMap<String, Vec<usize>>,
-    /// The longest words of each template, found in one pass; a template is tried only when
-    /// the paste holds all of its words (one automaton for hundreds of templates costs more to
-    /// build than many decodes).
-    template_words: Option<AhoCorasick>,
+    /// The longest words of each template, lower-case (found by the [`crate::lexicon`]); a
+    /// template is tried only when the paste holds all of its words (one automaton for hundreds
+    /// of templates costs more to build than many decodes).
+    template_words: Vec<String>,
     /// For each word in `template_words`, its template and which of its words it is.
     word_templates: Vec<(usize, u8)>,
     /// For each template, how many words it is keyed by.
@@ -60,7 +59,7 @@ pub struct MatchIndex {
     /// For each template, the entry it belongs to.
     template_entries: Vec<usize>,
     /// The templates one by one, compiled the first time one matches (to quote what it matched).
-    template_regexes: Vec<(String, std::sync::OnceLock<Regex>)>,
+    template_regexes: Vec<(String, std::sync::OnceLock<Option<Caseless>>)>,
     terms: TermIndex,
 }
 
@@ -95,13 +94,12 @@ impl MatchIndex {
                 word_templates.push((index, position as u8));
             }
         }
-        let template_words = AhoCorasick::builder().ascii_case_insensitive(true).build(&words).ok();
         let template_regexes =
             patterns.iter().map(|p| (p.clone(), std::sync::OnceLock::new())).collect();
         let documents: Vec<String> = kb.errors.iter().map(entry_text).collect();
         MatchIndex {
             by_code,
-            template_words,
+            template_words: words,
             word_templates,
             template_word_counts,
             unkeyed_templates,
@@ -111,15 +109,18 @@ impl MatchIndex {
         }
     }
 
-    /// Indexes of the templates that match `text`: those whose key words all occur, confirmed
-    /// by their own regex.
-    fn template_hits(&self, text: &str) -> HashSet<usize> {
+    /// The words templates are keyed by, lower-case, for the [`crate::lexicon::Lexicon`].
+    pub fn template_words(&self) -> &[String] {
+        &self.template_words
+    }
+
+    /// Indexes of the templates that match, ascending: those whose key words all occur
+    /// (`word_hits`, indexes into [`MatchIndex::template_words`]), confirmed by their own regex.
+    fn template_hits(&self, haystack: &Haystack, word_hits: &[u32]) -> Vec<usize> {
         let mut found_words = vec![0u8; self.template_word_counts.len()];
-        if let Some(words) = &self.template_words {
-            for found in words.find_overlapping_iter(text) {
-                let (template, position) = self.word_templates[found.pattern().as_usize()];
-                found_words[template] |= 1 << position;
-            }
+        for &word in word_hits {
+            let (template, position) = self.word_templates[word as usize];
+            found_words[template] |= 1 << position;
         }
         let mut candidates: Vec<usize> = self.unkeyed_templates.clone();
         candidates.extend(
@@ -127,17 +128,22 @@ impl MatchIndex {
                 found_words[t].count_ones() == u32::from(self.template_word_counts[t])
             }),
         );
-        candidates.into_iter().filter(|t| self.template_regex(*t).is_match(text)).collect()
+        // In template order, so that which of an entry's templates is quoted never varies.
+        candidates.sort_unstable();
+        candidates.into_iter().filter(|t| self.template_is_match(*t, haystack)).collect()
     }
 
-    fn template_regex(&self, index: usize) -> &Regex {
+    fn template_regex(&self, index: usize) -> Option<&Caseless> {
         let (pattern, regex) = &self.template_regexes[index];
-        regex.get_or_init(|| {
-            RegexBuilder::new(pattern)
-                .case_insensitive(true)
-                .build()
-                .unwrap_or_else(|_| Regex::new("$^").unwrap())
-        })
+        regex.get_or_init(|| Caseless::try_new(pattern).ok()).as_ref()
+    }
+
+    fn template_is_match(&self, index: usize, haystack: &Haystack) -> bool {
+        self.template_regex(index).is_some_and(|regex| regex.is_match(haystack))
+    }
+
+    fn template_find<'h>(&self, index: usize, haystack: &'h Haystack) -> Option<Found<'h>> {
+        self.template_regex(index).and_then(|regex| regex.find(haystack))
     }
 
     /// All codes any entry claims.
@@ -150,7 +156,8 @@ impl MatchIndex {
         kb: &KnowledgeBase,
         facts: &Facts,
         signals: &[Signal],
-        text: &str,
+        haystack: &Haystack,
+        template_word_hits: &[u32],
     ) -> Vec<Match> {
         let fired: HashSet<&str> = signals.iter().map(|s| s.name).collect();
         let mut best: HashMap<usize, Match> = HashMap::new();
@@ -161,14 +168,14 @@ impl MatchIndex {
             }
         };
 
-        let template_hits = self.template_hits(text);
+        let template_hits = self.template_hits(haystack, template_word_hits);
         let entry_template_hit =
             |entry: usize| template_hits.iter().any(|t| self.template_entries[*t] == entry);
         let template_text = |entry: usize| {
             template_hits
                 .iter()
                 .filter(|t| self.template_entries[**t] == entry)
-                .find_map(|t| self.template_regex(*t).find(text))
+                .find_map(|t| self.template_find(*t, haystack))
                 .map(|m| shorten(m.as_str(), 120))
         };
         let when_ok = |entry: &ErrorEntry| entry.when.iter().all(|w| fired.contains(w.as_str()));
@@ -242,8 +249,7 @@ impl MatchIndex {
                 0.0
             };
             let on = self
-                .template_regex(hit)
-                .find(text)
+                .template_find(hit, haystack)
                 .map(|m| shorten(m.as_str(), 120))
                 .unwrap_or_default();
             offer(Match {
@@ -261,7 +267,7 @@ impl MatchIndex {
                     entry.codes.is_empty() && entry.messages.is_empty() && entry.when.is_empty();
                 if !is_status_page
                     || !entry.http_status.contains(&status)
-                    || !product_in_play(&entry.product, facts, text)
+                    || !product_in_play(&entry.product, facts, haystack)
                 {
                     continue;
                 }
@@ -280,7 +286,7 @@ impl MatchIndex {
         }
 
         // Similar wording: suggestions, never confident on their own.
-        for (index, similarity) in self.terms.similar_to_text(text, 12) {
+        for (index, similarity) in self.terms.similar_to_text(haystack.lower(), 12) {
             let score = SIMILARITY_CEILING * similarity;
             if let Some(existing) = best.get_mut(&index) {
                 existing.score += 0.02 * similarity;
@@ -325,8 +331,8 @@ impl MatchIndex {
 }
 
 /// Whether a paste is about an entry's product, for status pages that have nothing but a status.
-fn product_in_play(product: &str, facts: &Facts, text: &str) -> bool {
-    let lower_has = |needle: &str| contains_ignore_case(text, needle);
+fn product_in_play(product: &str, facts: &Facts, haystack: &Haystack) -> bool {
+    let lower_has = |needle: &str| haystack.contains_lower(needle);
     match product {
         "microsoft-graph" => {
             facts.requests.iter().any(|r| r.service == Some(Service::MicrosoftGraph))
@@ -402,31 +408,20 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-/// ASCII case-insensitive `contains`, without lower-casing a copy of the whole paste.
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    let needle = needle.as_bytes();
-    haystack.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn templates_tolerate_slots_and_spacing() {
-        let re = Regex::new(&format!(
-            "(?i){}",
-            template_to_regex("The tenant for tenant guid '{}' does not exist{}")
-        ))
-        .unwrap();
-        assert!(re.is_match("Error Message: The tenant for tenant guid '' does not exist."));
-        assert!(re.is_match("the tenant for tenant  guid '950a4376-c358' does not exist"));
-        let re = Regex::new(&format!(
-            "(?i){}",
-            template_to_regex("/me request is only valid with delegated authentication flow{}")
-        ))
-        .unwrap();
-        assert!(re.is_match(
+        let matches = |template: &str, text: &str| {
+            Caseless::new(&template_to_regex(template)).is_match(&Haystack::new(text))
+        };
+        let tenant = "The tenant for tenant guid '{}' does not exist{}";
+        assert!(matches(tenant, "Error Message: The tenant for tenant guid '' does not exist."));
+        assert!(matches(tenant, "the tenant for tenant  guid '950a4376-c358' does not exist"));
+        assert!(matches(
+            "/me request is only valid with delegated authentication flow{}",
             r#""message":"/me request is only valid with delegated authentication flow.""#
         ));
     }

@@ -6,15 +6,16 @@
 //! to the ruled-out list with its evidence as the reason. Evidence can bring in a cause the
 //! matched error did not list, at a discount.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
 use errdecode_kb::{Cause, KnowledgeBase, Trigger};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use serde::Serialize;
 
+use crate::haystack::Haystack;
 use crate::matcher::{Match, OFF_DOMAIN_CEILING};
 use crate::signals::Signal;
 
@@ -79,11 +80,12 @@ impl PatternRule {
 
 /// Runs the causes' text patterns. Compiling hundreds of regexes up front would cost more than
 /// a whole decode, so each pattern is compiled the first time a paste holds one of the literal
-/// prefixes every match of it must start with (found once, with aho-corasick), and is then
+/// prefixes every match of it must start with (found by the [`crate::lexicon`]), and is then
 /// tried only where those prefixes stand. Patterns without such a prefix are always run.
 pub struct Ranker {
     rules: Vec<PatternRule>,
-    prefixes: Option<AhoCorasick>,
+    /// Lower-case literal prefixes of the rules' patterns.
+    prefixes: Vec<String>,
     /// For each prefix in `prefixes`, the rule it belongs to.
     prefix_rules: Vec<usize>,
     unfiltered_rules: Vec<usize>,
@@ -120,33 +122,42 @@ impl Ranker {
                 }
             }
         }
-        let prefixes = AhoCorasick::builder().ascii_case_insensitive(true).build(&prefixes).ok();
         Ranker { rules, prefixes, prefix_rules, unfiltered_rules }
     }
 
-    /// The rules whose pattern matches `text`, each with its first match.
-    fn fired_rules(&self, text: &str) -> Vec<FiredRule<'_>> {
+    /// The literal prefixes the rules' patterns are keyed by, lower-case, for the
+    /// [`crate::lexicon::Lexicon`].
+    pub fn rule_prefixes(&self) -> &[String] {
+        &self.prefixes
+    }
+
+    /// The rules whose pattern matches `text`, each with its first match. `prefix_hits` are
+    /// where the paste holds the rules' prefixes (indexes into [`Ranker::rule_prefixes`]).
+    fn fired_rules(&self, text: &str, prefix_hits: &[(u32, usize)]) -> Vec<FiredRule<'_>> {
+        let regions = evidence_regions(text);
+        let in_regions = |at: usize| regions.iter().any(|region| region.contains(&at));
         let mut fired: Vec<FiredRule<'_>> = Vec::new();
         let mut done = vec![false; self.rules.len()];
         for &index in &self.unfiltered_rules {
             done[index] = true;
             let rule = &self.rules[index];
-            if let Some(m) = rule.regex().and_then(|regex| regex.find(text)) {
+            let found = rule.regex().and_then(|regex| {
+                regions.iter().find_map(|region| regex.find(Input::new(text).range(region.clone())))
+            });
+            if let Some(m) = found {
                 fired.push(FiredRule { rule, span: m.range() });
             }
         }
-        if let Some(prefixes) = &self.prefixes {
-            for hit in prefixes.find_overlapping_iter(text) {
-                let index = self.prefix_rules[hit.pattern().as_usize()];
-                if done[index] {
-                    continue;
-                }
-                let rule = &self.rules[index];
-                let input = Input::new(text).range(hit.start()..).anchored(Anchored::Yes);
-                if let Some(m) = rule.regex().and_then(|regex| regex.find(input)) {
-                    done[index] = true;
-                    fired.push(FiredRule { rule, span: m.range() });
-                }
+        for &(prefix, start) in prefix_hits {
+            let index = self.prefix_rules[prefix as usize];
+            if done[index] || !in_regions(start) {
+                continue;
+            }
+            let rule = &self.rules[index];
+            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+            if let Some(m) = rule.regex().and_then(|regex| regex.find(input)) {
+                done[index] = true;
+                fired.push(FiredRule { rule, span: m.range() });
             }
         }
         fired
@@ -157,7 +168,8 @@ impl Ranker {
         kb: &KnowledgeBase,
         matches: &[Match],
         signals: &[Signal],
-        text: &str,
+        haystack: &Haystack,
+        prefix_hits: &[(u32, usize)],
         microsoft_context: bool,
     ) -> (Vec<RankedCause>, Vec<RuledOut>) {
         let top_score = matches.first().map_or(0.0, |m| m.score);
@@ -167,9 +179,8 @@ impl Ranker {
             (top_score / CONFIDENT_MATCH).max(WEAK_MATCH_FLOOR)
         };
         let ceiling = if microsoft_context { 0.99 } else { OFF_DOMAIN_CEILING };
-        let window = evidence_window(text);
-        let text: &str = &window;
-        let fired_patterns = self.fired_rules(text);
+        let text = haystack.text();
+        let fired_patterns = self.fired_rules(text, prefix_hits);
 
         let mut ranked = Vec::new();
         let mut ruled_out = Vec::new();
@@ -302,14 +313,14 @@ fn fired(
     }
 }
 
-/// The part of a long paste that text patterns are looked for in: the first 448 KiB and the
+/// The parts of a long paste that text patterns are looked for in: the first 448 KiB and the
 /// last 64 KiB. Hundreds of patterns over megabytes of logs cost more than they find; codes,
 /// statuses and tokens are still read from the whole paste.
-fn evidence_window(text: &str) -> std::borrow::Cow<'_, str> {
+fn evidence_regions(text: &str) -> [Range<usize>; 2] {
     const HEAD: usize = 448 * 1024;
     const TAIL: usize = 64 * 1024;
     if text.len() <= HEAD + TAIL {
-        return std::borrow::Cow::Borrowed(text);
+        return [0..text.len(), text.len()..text.len()];
     }
     let mut head_end = HEAD;
     while !text.is_char_boundary(head_end) {
@@ -319,7 +330,7 @@ fn evidence_window(text: &str) -> std::borrow::Cow<'_, str> {
     while !text.is_char_boundary(tail_start) {
         tail_start += 1;
     }
-    std::borrow::Cow::Owned(format!("{}\n…\n{}", &text[..head_end], &text[tail_start..]))
+    [0..head_end, tail_start..text.len()]
 }
 
 /// A short, single-line quote of matched text.

@@ -73,7 +73,10 @@ impl TermIndex {
                     postings[id as usize].push(index as u32);
                 }
             }
-            document_terms.push(seen.into_iter().collect());
+            // Sorted, so that the weights below are summed in the same order on every run.
+            let mut distinct: Vec<u32> = seen.into_iter().collect();
+            distinct.sort_unstable();
+            document_terms.push(distinct);
         }
         let n = documents.len().max(1) as f32;
         let idf: Vec<f32> =
@@ -93,25 +96,22 @@ impl TermIndex {
         self.similar_ids(ids, limit)
     }
 
-    /// [`TermIndex::similar`] for a whole text, read word by word without allocating: words
-    /// the index does not hold (stop words among them) are skipped by the lookup itself.
-    pub fn similar_to_text(&self, text: &str, limit: usize) -> Vec<(usize, f32)> {
+    /// [`TermIndex::similar`] for a whole text, already lower-cased ([`crate::haystack::Haystack::lower`]),
+    /// read word by word without allocating: words the index does not hold (stop words among
+    /// them) are skipped by the lookup itself.
+    pub fn similar_to_text(&self, lower: &str, limit: usize) -> Vec<(usize, f32)> {
         // Words are runs of ASCII letters, digits and `_`: the knowledge base's own words are
         // ASCII, and a byte loop reads a paste far faster than Unicode-aware splitting.
         let mut ids = Vec::new();
-        let mut word = String::with_capacity(40);
-        let mut words_read = 0;
-        for raw in text.as_bytes().split(|b| !(b.is_ascii_alphanumeric() || *b == b'_')) {
-            if raw.len() < 3 || raw.len() > 40 {
-                continue;
-            }
-            words_read += 1;
-            if words_read > 20_000 {
-                break;
-            }
-            word.clear();
-            word.extend(raw.iter().map(|b| char::from(b.to_ascii_lowercase())));
-            if let Some(id) = self.ids.get(word.as_str()) {
+        let words = lower
+            .as_bytes()
+            .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            .filter(|word| (3..=40).contains(&word.len()))
+            .take(20_000);
+        for word in words {
+            // A run of ASCII bytes is always UTF-8.
+            let word = std::str::from_utf8(word).unwrap_or_default();
+            if let Some(id) = self.ids.get(word) {
                 ids.push(*id);
             }
         }
@@ -140,8 +140,13 @@ impl TermIndex {
                 (index, (coverage * damping).min(1.0))
             })
             .collect();
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let best_first =
+            |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if scored.len() > limit && limit > 0 {
+            scored.select_nth_unstable_by(limit - 1, best_first);
+        }
         scored.truncate(limit);
+        scored.sort_by(best_first);
         scored
     }
 }
