@@ -3,6 +3,7 @@
 
 use errdecode_kb::{Problem, SourceFile, Trigger};
 
+use crate::rank::required_prefixes;
 use crate::signals::is_known_signal;
 use crate::{DecodeOptions, Decoder};
 
@@ -33,6 +34,15 @@ pub fn check(decoder: &Decoder, files: &[SourceFile]) -> Vec<Problem> {
                         Some(rule.line),
                         format!("the pattern does not compile: {reason}"),
                     ));
+                } else if required_prefixes(&crate::text::ascii_boundaries(pattern)).is_none() {
+                    problems.push(
+                        Problem::new(
+                            &cause.origin.path,
+                            Some(rule.line),
+                            "the pattern does not start with a literal of 3 or more characters (or 2 punctuation marks), so it would be run over every paste in full",
+                        )
+                        .with_hint("begin each alternative with a word; `[(\\[] ?Delegated` is fine, `\\w+ \\(Delegated` is not"),
+                    );
                 }
             }
             if let Trigger::Signal(name) = &rule.trigger {
@@ -96,5 +106,38 @@ fn shorten(text: &str) -> String {
         format!("{}…", text.chars().take(70).collect::<String>())
     } else {
         text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cause_with_pattern(pattern: &str) -> Vec<Problem> {
+        let file = |path: &str, text: String| SourceFile { path: path.to_string(), text };
+        let files = vec![
+            file("products/p.md", "+++\nid = \"p\"\nname = \"P\"\nsummary = \"s\"\ntopics = [\"T\"]\n+++\nHub.\n".into()),
+            file("causes/c.md", format!("+++\nid = \"c\"\ntitle = \"T\"\nsummary = \"S\"\nlast_reviewed = 2026-11-20\n\n[[support]]\npattern = '{pattern}'\nweight = 0.5\nsays = \"Evidence.\"\n+++\n## How to confirm it\nCheck.\n## How to fix it\nFix.\n")),
+        ];
+        let (kb, problems) = errdecode_kb::parse(&files);
+        assert!(problems.is_empty(), "{problems:?}");
+        check(&Decoder::new(kb), &files)
+    }
+
+    #[test]
+    fn patterns_must_start_with_a_literal() {
+        for pattern in [r"\w+\.Read \(Delegated\)", r"(?:a|b)c", r"[A-Z]{3} failed"] {
+            let problems = cause_with_pattern(pattern);
+            assert!(
+                problems.iter().any(|p| p.message.contains("does not start with a literal")
+                    && p.path == "causes/c.md"
+                    && p.line == Some(7)),
+                "{pattern}: {problems:?}"
+            );
+        }
+        for pattern in [r"[(\[] ?Delegated ?[)\]]", r"tenant (?:id|name) missing", r"/\$\{?[a-z]+"]
+        {
+            assert!(cause_with_pattern(pattern).is_empty(), "{pattern}");
+        }
     }
 }

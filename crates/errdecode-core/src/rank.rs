@@ -9,7 +9,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use errdecode_kb::{Cause, KnowledgeBase, Trigger};
+use errdecode_kb::{Cause, EvidenceRule, KnowledgeBase, Trigger};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::haystack::Haystack;
 use crate::matcher::{Match, OFF_DOMAIN_CEILING};
-use crate::signals::Signal;
+use crate::signals::{Signal, CATALOGUE};
 
 /// How much a cause brought in by evidence alone counts, next to one its error lists.
 const UNLISTED_DISCOUNT: f32 = 0.5;
@@ -50,19 +50,27 @@ pub struct RuledOut {
     pub because: String,
 }
 
-/// Where one pattern rule lives, and its regex, built the first time a paste could match it.
+/// A pattern rule's regex, built the first time a paste could match it.
 struct PatternRule {
-    cause: usize,
-    rule: usize,
-    refute: bool,
     source: String,
     regex: OnceLock<Option<Regex>>,
 }
 
-/// A rule whose pattern matched, with where.
-struct FiredRule<'a> {
-    rule: &'a PatternRule,
-    span: std::ops::Range<usize>,
+/// A cause on its way into the list, before its page's text is copied.
+struct Candidate {
+    cause: usize,
+    confidence: f32,
+    prior: f32,
+    evidence: Vec<String>,
+    listed_by: Option<String>,
+}
+
+/// What an evidence rule looks at, resolved once: a signal by its place in the catalogue, a
+/// pattern by its index in `Ranker::rules`.
+#[derive(Clone, Copy)]
+enum RuleKey {
+    Signal(Option<usize>),
+    Pattern(usize),
 }
 
 impl PatternRule {
@@ -89,6 +97,8 @@ pub struct Ranker {
     /// For each prefix in `prefixes`, the rule it belongs to.
     prefix_rules: Vec<usize>,
     unfiltered_rules: Vec<usize>,
+    /// For each cause, the keys of its support rules and of its refute rules.
+    rule_keys: Vec<(Vec<RuleKey>, Vec<RuleKey>)>,
 }
 
 impl Ranker {
@@ -97,32 +107,34 @@ impl Ranker {
         let mut prefixes: Vec<String> = Vec::new();
         let mut prefix_rules = Vec::new();
         let mut unfiltered_rules = Vec::new();
-        for (cause_index, cause) in kb.causes.iter().enumerate() {
-            for (refute, list) in [(false, &cause.support), (true, &cause.refute)] {
-                for (rule_index, rule) in list.iter().enumerate() {
-                    let Trigger::Pattern(pattern) = &rule.trigger else { continue };
-                    let source = crate::text::ascii_boundaries(pattern);
-                    let index = rules.len();
-                    match required_prefixes(&source) {
-                        Some(literals) => {
-                            for literal in literals {
-                                prefixes.push(literal);
-                                prefix_rules.push(index);
-                            }
+        let mut key = |rule: &EvidenceRule| match &rule.trigger {
+            Trigger::Signal(name) => RuleKey::Signal(signal_index(name)),
+            Trigger::Pattern(pattern) => {
+                let source = crate::text::ascii_boundaries(pattern);
+                let index = rules.len();
+                match required_prefixes(&source) {
+                    Some(literals) => {
+                        for literal in literals {
+                            prefixes.push(literal);
+                            prefix_rules.push(index);
                         }
-                        None => unfiltered_rules.push(index),
                     }
-                    rules.push(PatternRule {
-                        cause: cause_index,
-                        rule: rule_index,
-                        refute,
-                        source,
-                        regex: OnceLock::new(),
-                    });
+                    None => unfiltered_rules.push(index),
                 }
+                rules.push(PatternRule { source, regex: OnceLock::new() });
+                RuleKey::Pattern(index)
             }
-        }
-        Ranker { rules, prefixes, prefix_rules, unfiltered_rules }
+        };
+        let rule_keys = kb
+            .causes
+            .iter()
+            .map(|cause| {
+                let support = cause.support.iter().map(&mut key).collect();
+                let refute = cause.refute.iter().map(&mut key).collect();
+                (support, refute)
+            })
+            .collect();
+        Ranker { rules, prefixes, prefix_rules, unfiltered_rules, rule_keys }
     }
 
     /// The literal prefixes the rules' patterns are keyed by, lower-case, for the
@@ -131,33 +143,31 @@ impl Ranker {
         &self.prefixes
     }
 
-    /// The rules whose pattern matches `text`, each with its first match. `prefix_hits` are
-    /// where the paste holds the rules' prefixes (indexes into [`Ranker::rule_prefixes`]).
-    fn fired_rules(&self, text: &str, prefix_hits: &[(u32, usize)]) -> Vec<FiredRule<'_>> {
+    /// For each pattern rule, its first match in `text`, if any. `prefix_hits` are where the
+    /// paste holds the rules' prefixes (indexes into [`Ranker::rule_prefixes`]).
+    fn fired_rules(&self, text: &str, prefix_hits: &[(u32, usize)]) -> Vec<Option<Range<usize>>> {
         let regions = evidence_regions(text);
         let in_regions = |at: usize| regions.iter().any(|region| region.contains(&at));
-        let mut fired: Vec<FiredRule<'_>> = Vec::new();
+        let mut fired: Vec<Option<Range<usize>>> = vec![None; self.rules.len()];
         let mut done = vec![false; self.rules.len()];
         for &index in &self.unfiltered_rules {
             done[index] = true;
-            let rule = &self.rules[index];
-            let found = rule.regex().and_then(|regex| {
-                regions.iter().find_map(|region| regex.find(Input::new(text).range(region.clone())))
+            fired[index] = self.rules[index].regex().and_then(|regex| {
+                regions
+                    .iter()
+                    .find_map(|region| regex.find(Input::new(text).range(region.clone())))
+                    .map(|m| m.range())
             });
-            if let Some(m) = found {
-                fired.push(FiredRule { rule, span: m.range() });
-            }
         }
         for &(prefix, start) in prefix_hits {
             let index = self.prefix_rules[prefix as usize];
             if done[index] || !in_regions(start) {
                 continue;
             }
-            let rule = &self.rules[index];
             let input = Input::new(text).range(start..).anchored(Anchored::Yes);
-            if let Some(m) = rule.regex().and_then(|regex| regex.find(input)) {
+            if let Some(m) = self.rules[index].regex().and_then(|regex| regex.find(input)) {
                 done[index] = true;
-                fired.push(FiredRule { rule, span: m.range() });
+                fired[index] = Some(m.range());
             }
         }
         fired
@@ -181,31 +191,50 @@ impl Ranker {
         let ceiling = if microsoft_context { 0.99 } else { OFF_DOMAIN_CEILING };
         let text = haystack.text();
         let fired_patterns = self.fired_rules(text, prefix_hits);
+        let mut fired_signals: Vec<Option<&Signal>> = vec![None; CATALOGUE.len()];
+        for signal in signals {
+            if let Some(index) = signal_index(signal.name) {
+                fired_signals[index] = Some(signal);
+            }
+        }
+        // The evidence line of a rule that fired.
+        let evidence = |rule: &EvidenceRule, key: RuleKey| -> Option<String> {
+            match key {
+                RuleKey::Signal(index) => {
+                    let signal = fired_signals[index?]?;
+                    Some(rule.says.clone().unwrap_or_else(|| signal.evidence.clone()))
+                }
+                RuleKey::Pattern(index) => {
+                    let span = fired_patterns[index].clone()?;
+                    let quote = quote(&text[span]);
+                    let says = rule.says.clone().unwrap_or_default();
+                    Some(if quote.is_empty() { says } else { format!("{says} (\"{quote}\")") })
+                }
+            }
+        };
 
-        let mut ranked = Vec::new();
+        // The pages' text is copied only for the causes that make the list.
+        let mut ranked: Vec<Candidate> = Vec::new();
         let mut ruled_out = Vec::new();
         for (cause_index, cause) in kb.causes.iter().enumerate() {
             let (prior, listed_by) = prior_for(kb, matches, top_score, &cause.id);
-            let mut support: Vec<(f32, String)> = Vec::new();
-            let mut refute: Vec<(f32, bool, String)> = Vec::new();
-            for (index, rule) in cause.support.iter().enumerate() {
-                if let Some(evidence) =
-                    fired(rule, signals, text, &fired_patterns, cause_index, index, false)
-                {
-                    support.push((rule.weight, evidence));
-                }
-            }
-            for (index, rule) in cause.refute.iter().enumerate() {
-                if let Some(evidence) =
-                    fired(rule, signals, text, &fired_patterns, cause_index, index, true)
-                {
-                    refute.push((rule.weight, rule.rule_out, evidence));
-                }
-            }
+            let (support_keys, refute_keys) = &self.rule_keys[cause_index];
+            let support: Vec<(f32, String)> = cause
+                .support
+                .iter()
+                .zip(support_keys)
+                .filter_map(|(rule, key)| Some((rule.weight, evidence(rule, *key)?)))
+                .collect();
             let strongest = support.iter().map(|(weight, _)| *weight).fold(0.0f32, f32::max);
             if prior <= 0.0 && strongest < UNLISTED_MIN_WEIGHT {
                 continue;
             }
+            let refute: Vec<(f32, bool, String)> = cause
+                .refute
+                .iter()
+                .zip(refute_keys)
+                .filter_map(|(rule, key)| Some((rule.weight, rule.rule_out, evidence(rule, *key)?)))
+                .collect();
             if let Some((_, _, because)) = refute.iter().find(|(_, rule_out, _)| *rule_out) {
                 ruled_out.push(RuledOut {
                     id: cause.id.clone(),
@@ -221,40 +250,53 @@ impl Ranker {
             if prior <= 0.0 {
                 confidence *= UNLISTED_DISCOUNT;
             }
-            let mut evidence: Vec<String> = Vec::new();
+            let mut lines: Vec<String> = Vec::new();
             if let Some((_, name)) = &listed_by {
-                evidence.push(format!("A usual cause of {name}."));
+                lines.push(format!("A usual cause of {name}."));
             }
-            evidence.extend(support.into_iter().map(|(_, line)| line));
+            lines.extend(support.into_iter().map(|(_, line)| line));
             for (weight, _, line) in refute {
                 confidence *= 1.0 - weight;
-                evidence.push(format!("Against: {line}"));
+                lines.push(format!("Against: {line}"));
             }
             confidence = (confidence * match_factor).min(ceiling).clamp(0.0, 1.0);
             confidence = (confidence * 1000.0).round() / 1000.0;
             if confidence < 0.05 {
                 continue;
             }
-            ranked.push(RankedCause {
-                id: cause.id.clone(),
-                title: cause.title.clone(),
+            ranked.push(Candidate {
+                cause: cause_index,
                 confidence,
-                evidence,
-                summary: cause.summary.clone(),
-                listed_by: listed_by.map(|(id, _)| id),
                 prior,
-                how_to_confirm: cause
-                    .section(errdecode_kb::SectionKind::Confirm)
-                    .map(|s| s.markdown.clone()),
+                evidence: lines,
+                listed_by: listed_by.map(|(id, _)| id),
             });
         }
         ranked.sort_by(|a, b| {
             b.confidence
                 .total_cmp(&a.confidence)
                 .then(b.prior.total_cmp(&a.prior))
-                .then(a.id.cmp(&b.id))
+                .then(kb.causes[a.cause].id.cmp(&kb.causes[b.cause].id))
         });
         ranked.truncate(10);
+        let ranked = ranked
+            .into_iter()
+            .map(|candidate| {
+                let cause = &kb.causes[candidate.cause];
+                RankedCause {
+                    id: cause.id.clone(),
+                    title: cause.title.clone(),
+                    confidence: candidate.confidence,
+                    evidence: candidate.evidence,
+                    summary: cause.summary.clone(),
+                    listed_by: candidate.listed_by,
+                    prior: candidate.prior,
+                    how_to_confirm: cause
+                        .section(errdecode_kb::SectionKind::Confirm)
+                        .map(|s| s.markdown.clone()),
+                }
+            })
+            .collect();
         ruled_out.sort_by(|a, b| a.id.cmp(&b.id));
         (ranked, ruled_out)
     }
@@ -286,31 +328,6 @@ fn prior_for(
         }
     }
     best
-}
-
-fn fired(
-    rule: &errdecode_kb::EvidenceRule,
-    signals: &[Signal],
-    text: &str,
-    fired_patterns: &[FiredRule<'_>],
-    cause: usize,
-    index: usize,
-    refute: bool,
-) -> Option<String> {
-    match &rule.trigger {
-        Trigger::Signal(name) => signals
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| rule.says.clone().unwrap_or_else(|| s.evidence.clone())),
-        Trigger::Pattern(_) => {
-            let fired = fired_patterns.iter().find(|f| {
-                f.rule.cause == cause && f.rule.rule == index && f.rule.refute == refute
-            })?;
-            let quote = quote(&text[fired.span.clone()]);
-            let says = rule.says.clone().unwrap_or_default();
-            Some(if quote.is_empty() { says } else { format!("{says} (\"{quote}\")") })
-        }
-    }
 }
 
 /// The parts of a long paste that text patterns are looked for in: the first 448 KiB and the
@@ -358,14 +375,21 @@ pub fn describe_rules(cause: &Cause) -> Vec<String> {
 }
 
 /// Lower-case literal prefixes that every match of `pattern` starts with, or `None` when there
-/// is no useful set (too short, too many, or unbounded).
-fn required_prefixes(pattern: &str) -> Option<Vec<String>> {
+/// is no useful set (too common, too many, or unbounded). `kb check` requires one for every
+/// cause pattern (see [`crate::kb_check`]).
+pub fn required_prefixes(pattern: &str) -> Option<Vec<String>> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
     let mut extractor = Extractor::new();
     extractor.kind(ExtractKind::Prefix).limit_total(250);
     let seq = extractor.extract(&hir);
     let literals = seq.literals()?;
-    if literals.is_empty() || literals.iter().any(|l| l.as_bytes().len() < 3) {
+    // A prefix must be rare enough that the places it stands are few: three characters, or
+    // two that are both punctuation (`/$`, `${`).
+    let rare = |literal: &[u8]| {
+        literal.len() >= 3
+            || (literal.len() == 2 && literal.iter().all(|b| b.is_ascii_punctuation()))
+    };
+    if literals.is_empty() || !literals.iter().all(|l| rare(l.as_bytes())) {
         return None;
     }
     let mut prefixes: Vec<String> = literals
@@ -375,4 +399,9 @@ fn required_prefixes(pattern: &str) -> Option<Vec<String>> {
     prefixes.sort();
     prefixes.dedup();
     Some(prefixes)
+}
+
+/// A signal's place in [`CATALOGUE`].
+fn signal_index(name: &str) -> Option<usize> {
+    CATALOGUE.iter().position(|(known, _)| *known == name)
 }

@@ -3,13 +3,16 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
 use regex::Regex;
 
 use crate::haystack::{captures_in, Caseless, Haystack};
 use serde::Serialize;
 
 use super::{CodeFact, Facts};
+use crate::text::FnvHasher;
 
 /// What kind of code, which decides how specific it is. The order of the variants is the
 /// order of `facts.error_codes`: the most specific kind first.
@@ -83,8 +86,11 @@ const OAUTH_ERRORS: &[&str] = &[
 /// The codes the knowledge base knows, for finding them as bare words in any text.
 #[derive(Debug, Clone)]
 pub struct CodeVocabulary {
+    /// Sorted.
     codes: Vec<String>,
-    matcher: Option<AhoCorasick>,
+    lookup: HashSet<String, BuildHasherDefault<FnvHasher>>,
+    shortest: usize,
+    longest: usize,
 }
 
 impl CodeVocabulary {
@@ -97,27 +103,71 @@ impl CodeVocabulary {
             .collect();
         codes.sort();
         codes.dedup();
-        let matcher =
-            AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&codes).ok();
-        CodeVocabulary { codes, matcher }
+        let lookup = codes.iter().cloned().collect();
+        let shortest = codes.iter().map(String::len).min().unwrap_or(0);
+        let longest = codes.iter().map(String::len).max().unwrap_or(0);
+        CodeVocabulary { codes, lookup, shortest, longest }
     }
 
     pub fn empty() -> CodeVocabulary {
         CodeVocabulary::new([])
     }
 
-    fn find_all(&self, text: &str) -> Vec<(usize, &str)> {
-        let Some(matcher) = &self.matcher else { return Vec::new() };
+    /// Every known code standing as a word of its own, with where it starts. A code is a word
+    /// or a dotted name (`Azure.Identity.AuthenticationFailedException`), so the text is read
+    /// as runs of word characters and dots; within a run, the longest code at the leftmost
+    /// place wins, as one word.
+    fn find_all<'t>(&self, text: &'t str) -> Vec<(usize, &'t str)> {
         let bytes = text.as_bytes();
-        matcher
-            .find_iter(text)
-            .filter(|m| {
-                let before_ok = m.start() == 0 || !is_word_byte(bytes[m.start() - 1]);
-                let after_ok = m.end() == bytes.len() || !is_word_byte(bytes[m.end()]);
-                before_ok && after_ok
-            })
-            .map(|m| (m.start(), self.codes[m.pattern().as_usize()].as_str()))
-            .collect()
+        let in_run = |byte: u8| is_word_byte(byte) || byte == b'.';
+        let mut found = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            if !in_run(bytes[at]) {
+                at += 1;
+                continue;
+            }
+            let end = bytes[at..].iter().position(|b| !in_run(*b)).map_or(bytes.len(), |n| at + n);
+            if end - at >= self.shortest {
+                self.find_in_run(text, at..end, &mut found);
+            }
+            at = end;
+        }
+        found
+    }
+
+    /// [`CodeVocabulary::find_all`] within one run of word characters and dots.
+    fn find_in_run<'t>(
+        &self,
+        text: &'t str,
+        run: std::ops::Range<usize>,
+        found: &mut Vec<(usize, &'t str)>,
+    ) {
+        let bytes = text.as_bytes();
+        // Names start at the run's start or after a dot, and end before a dot or at its end.
+        let starts = std::iter::once(run.start)
+            .chain((run.start..run.end).filter(|&i| bytes[i] == b'.').map(|i| i + 1));
+        let ends: Vec<usize> = (run.start..run.end)
+            .filter(|&i| bytes[i] == b'.')
+            .chain(std::iter::once(run.end))
+            .collect();
+        let mut free_from = run.start;
+        for start in starts {
+            if start < free_from {
+                continue;
+            }
+            let longest = ends
+                .iter()
+                .rev()
+                .filter(|&&end| {
+                    end > start && (self.shortest..=self.longest).contains(&(end - start))
+                })
+                .find(|&&end| self.lookup.contains(&text[start..end]));
+            if let Some(&end) = longest {
+                found.push((start, &text[start..end]));
+                free_from = end;
+            }
+        }
     }
 
     pub fn contains(&self, code: &str) -> bool {
@@ -393,6 +443,35 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(codes(text), *expected, "text: {text}");
         }
+    }
+
+    #[test]
+    fn vocabulary_finds_whole_words_and_dotted_names() {
+        let vocabulary = CodeVocabulary::new([
+            "ErrorAccessDenied",
+            "ODataError",
+            "Azure.Identity.AuthenticationFailedException",
+            "AuthenticationFailedException",
+        ]);
+        let found = |text: &str| -> Vec<(usize, String)> {
+            vocabulary.find_all(text).into_iter().map(|(at, code)| (at, code.to_string())).collect()
+        };
+        assert_eq!(
+            found("exchangelib.errors.ErrorAccessDenied: no"),
+            [(19, "ErrorAccessDenied".into())]
+        );
+        assert_eq!(found("XErrorAccessDenied ErrorAccessDeniedX"), []);
+        assert_eq!(found("Models.ODataErrors.ODataError."), [(19, "ODataError".into())]);
+        assert_eq!(
+            found("(Azure.Identity.AuthenticationFailedException)"),
+            [(1, "Azure.Identity.AuthenticationFailedException".into())],
+            "the longest name wins over the word inside it"
+        );
+        assert_eq!(
+            found("x.AuthenticationFailedException"),
+            [(2, "AuthenticationFailedException".into())]
+        );
+        assert_eq!(found("Ünïcode-ErrorAccessDenied"), [(10, "ErrorAccessDenied".into())]);
     }
 
     #[test]
