@@ -27,7 +27,6 @@ pub mod document;
 pub mod extract;
 pub mod haystack;
 pub mod kb_check;
-pub mod lexicon;
 pub mod matcher;
 pub mod normalize;
 pub mod permissions;
@@ -44,7 +43,6 @@ pub use permissions::PermissionIndex;
 pub use token::TokenReport;
 
 use crate::extract::CodeVocabulary;
-use crate::lexicon::Lexicon;
 use crate::matcher::MatchIndex;
 use crate::rank::Ranker;
 use crate::token::{SignatureState, TokenSource};
@@ -62,7 +60,6 @@ pub struct Decoder {
     kb: KnowledgeBase,
     index: MatchIndex,
     ranker: Ranker,
-    lexicon: Lexicon,
     vocabulary: CodeVocabulary,
     permissions: PermissionIndex,
 }
@@ -72,11 +69,10 @@ impl Decoder {
     pub fn new(kb: KnowledgeBase) -> Decoder {
         let index = MatchIndex::new(&kb);
         let ranker = Ranker::new(&kb);
-        let lexicon = Lexicon::new(index.template_words(), ranker.rule_prefixes());
         let vocabulary =
             CodeVocabulary::new(kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)));
         let permissions = PermissionIndex::new(kb.endpoint_permissions.clone());
-        Decoder { kb, index, ranker, lexicon, vocabulary, permissions }
+        Decoder { kb, index, ranker, vocabulary, permissions }
     }
 
     /// Uses another permission table (Microsoft's full permissions file, say).
@@ -104,19 +100,11 @@ impl Decoder {
                 self.permissions.lookup(request.method.as_deref(), &request.template).cloned();
         }
         let signals = signals::derive(&facts, &haystack);
-        let hits = self.lexicon.scan(&haystack);
-        let matches =
-            self.index.matches(&self.kb, &facts, &signals, &haystack, &hits.template_words);
+        let matches = self.index.matches(&self.kb, &facts, &signals, &haystack);
         let in_context = facts.microsoft_context
             || matches.first().is_some_and(|m| m.score > matcher::OFF_DOMAIN_CEILING);
-        let (causes, ruled_out) = self.ranker.rank(
-            &self.kb,
-            &matches,
-            &signals,
-            &haystack,
-            &hits.rule_prefixes,
-            in_context,
-        );
+        let (causes, ruled_out) =
+            self.ranker.rank(&self.kb, &matches, &signals, &haystack, in_context);
         let warnings = warnings(&facts, options);
 
         let matches: Vec<MatchedError> = matches

@@ -10,7 +10,7 @@ use crate::cloud::Service;
 use crate::extract::{CodeKind, Facts};
 use crate::haystack::{Caseless, Found, Haystack};
 use crate::signals::Signal;
-use crate::text::TermIndex;
+use crate::text::{ascii_words, FnvMap, TermIndex};
 
 /// The most a match found only by similar wording may score: it suggests, never asserts.
 pub const SIMILARITY_CEILING: f32 = 0.45;
@@ -46,12 +46,11 @@ pub struct Match {
 /// Everything needed to match quickly, built once per knowledge base.
 pub struct MatchIndex {
     by_code: HashMap<String, Vec<usize>>,
-    /// The longest words of each template, lower-case (found by the [`crate::lexicon`]); a
-    /// template is tried only when the paste holds all of its words (one automaton for hundreds
-    /// of templates costs more to build than many decodes).
-    template_words: Vec<String>,
-    /// For each word in `template_words`, its template and which of its words it is.
-    word_templates: Vec<(usize, u8)>,
+    /// The longest words of each template, lower-case, with the templates they key (the
+    /// template and which of its words it is). A template is tried only when the paste holds
+    /// all of its words, looked up word by word as the paste is read (one automaton for
+    /// hundreds of templates costs more to build than many decodes).
+    template_keys: FnvMap<String, Vec<(usize, u8)>>,
     /// For each template, how many words it is keyed by.
     template_word_counts: Vec<u8>,
     /// Templates without a word long enough to search for; always tried.
@@ -79,8 +78,7 @@ impl MatchIndex {
                 template_entries.push(index);
             }
         }
-        let mut words = Vec::new();
-        let mut word_templates = Vec::new();
+        let mut template_keys: FnvMap<String, Vec<(usize, u8)>> = FnvMap::default();
         let mut unkeyed_templates = Vec::new();
         let mut template_word_counts = Vec::new();
         for (index, template) in template_sources.iter().enumerate() {
@@ -90,8 +88,7 @@ impl MatchIndex {
             }
             template_word_counts.push(keys.len() as u8);
             for (position, word) in keys.into_iter().enumerate() {
-                words.push(word);
-                word_templates.push((index, position as u8));
+                template_keys.entry(word).or_default().push((index, position as u8));
             }
         }
         let template_regexes =
@@ -99,8 +96,7 @@ impl MatchIndex {
         let documents: Vec<String> = kb.errors.iter().map(entry_text).collect();
         MatchIndex {
             by_code,
-            template_words: words,
-            word_templates,
+            template_keys,
             template_word_counts,
             unkeyed_templates,
             template_entries,
@@ -109,18 +105,14 @@ impl MatchIndex {
         }
     }
 
-    /// The words templates are keyed by, lower-case, for the [`crate::lexicon::Lexicon`].
-    pub fn template_words(&self) -> &[String] {
-        &self.template_words
-    }
-
-    /// Indexes of the templates that match, ascending: those whose key words all occur
-    /// (`word_hits`, indexes into [`MatchIndex::template_words`]), confirmed by their own regex.
-    fn template_hits(&self, haystack: &Haystack, word_hits: &[u32]) -> Vec<usize> {
+    /// Indexes of the templates that match, ascending: those whose key words all occur,
+    /// confirmed by their own regex.
+    fn template_hits(&self, haystack: &Haystack) -> Vec<usize> {
         let mut found_words = vec![0u8; self.template_word_counts.len()];
-        for &word in word_hits {
-            let (template, position) = self.word_templates[word as usize];
-            found_words[template] |= 1 << position;
+        for (_, word) in ascii_words(haystack.lower(), 4) {
+            for &(template, position) in self.template_keys.get(word).into_iter().flatten() {
+                found_words[template] |= 1 << position;
+            }
         }
         let mut candidates: Vec<usize> = self.unkeyed_templates.clone();
         candidates.extend(
@@ -157,7 +149,6 @@ impl MatchIndex {
         facts: &Facts,
         signals: &[Signal],
         haystack: &Haystack,
-        template_word_hits: &[u32],
     ) -> Vec<Match> {
         let fired: HashSet<&str> = signals.iter().map(|s| s.name).collect();
         let mut best: HashMap<usize, Match> = HashMap::new();
@@ -168,7 +159,7 @@ impl MatchIndex {
             }
         };
 
-        let template_hits = self.template_hits(haystack, template_word_hits);
+        let template_hits = self.template_hits(haystack);
         let entry_template_hit =
             |entry: usize| template_hits.iter().any(|t| self.template_entries[*t] == entry);
         let template_text = |entry: usize| {
@@ -369,14 +360,22 @@ pub fn template_to_regex(template: &str) -> String {
     pattern
 }
 
-/// Up to `count` of the longest distinct whitespace-free runs of a template's literal text,
-/// lower-cased: words a paste must hold for the template to match.
+/// Up to `count` of the longest distinct words of a template's literal text, lower-cased:
+/// words a paste must hold, as words of their own, for the template to match. A word counts
+/// only where the template's literal text goes on at both sides of it, so that it stands
+/// alone in any text the template matches: not at the template's ends (the match may begin
+/// or end inside a longer word) nor beside a `{}` slot (the slot's text may run into it).
 fn longest_words(template: &str, count: usize) -> Vec<String> {
-    let mut words: Vec<String> = template
-        .split("{}")
-        .flat_map(str::split_whitespace)
-        .filter(|word| word.len() >= 4)
-        .map(str::to_ascii_lowercase)
+    let mut words: Vec<String> = ascii_words(template, 4)
+        .filter(|(start, word)| {
+            let before = template[..*start].trim_end();
+            let after = template[start + word.len()..].trim_start();
+            !before.is_empty()
+                && !before.ends_with('}')
+                && !after.is_empty()
+                && !after.starts_with('{')
+        })
+        .map(|(_, word)| word.to_ascii_lowercase())
         .collect();
     words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     words.dedup();
@@ -411,6 +410,16 @@ fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_are_keyed_by_words_that_stand_alone() {
+        assert_eq!(
+            longest_words("The tenant for tenant guid '{}' does not exist{}", 3),
+            ["tenant", "does", "guid"]
+        );
+        assert_eq!(longest_words("{}Exception: token expired at {}", 3), ["expired", "token"]);
+        assert!(longest_words("Azure CLI not installed{}", 3).is_empty(), "only edge words");
+    }
 
     #[test]
     fn templates_tolerate_slots_and_spacing() {

@@ -9,6 +9,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use errdecode_kb::{Cause, EvidenceRule, KnowledgeBase, Trigger};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
@@ -88,12 +89,13 @@ impl PatternRule {
 
 /// Runs the causes' text patterns. Compiling hundreds of regexes up front would cost more than
 /// a whole decode, so each pattern is compiled the first time a paste holds one of the literal
-/// prefixes every match of it must start with (found by the [`crate::lexicon`]), and is then
-/// tried only where those prefixes stand. Patterns without such a prefix are always run.
+/// prefixes every match of it must start with (found in one pass with Aho-Corasick over the
+/// lower-cased paste), and is then tried only where those prefixes stand. Patterns without such
+/// a prefix (which `kb check` refuses) are always run.
 pub struct Ranker {
     rules: Vec<PatternRule>,
-    /// Lower-case literal prefixes of the rules' patterns.
-    prefixes: Vec<String>,
+    /// The lower-case literal prefixes of the rules' patterns.
+    prefixes: Option<AhoCorasick>,
     /// For each prefix in `prefixes`, the rule it belongs to.
     prefix_rules: Vec<usize>,
     unfiltered_rules: Vec<usize>,
@@ -134,18 +136,13 @@ impl Ranker {
                 (support, refute)
             })
             .collect();
+        let prefixes = AhoCorasick::new(&prefixes).ok();
         Ranker { rules, prefixes, prefix_rules, unfiltered_rules, rule_keys }
     }
 
-    /// The literal prefixes the rules' patterns are keyed by, lower-case, for the
-    /// [`crate::lexicon::Lexicon`].
-    pub fn rule_prefixes(&self) -> &[String] {
-        &self.prefixes
-    }
-
-    /// For each pattern rule, its first match in `text`, if any. `prefix_hits` are where the
-    /// paste holds the rules' prefixes (indexes into [`Ranker::rule_prefixes`]).
-    fn fired_rules(&self, text: &str, prefix_hits: &[(u32, usize)]) -> Vec<Option<Range<usize>>> {
+    /// For each pattern rule, its first match in the paste, if any.
+    fn fired_rules(&self, haystack: &Haystack) -> Vec<Option<Range<usize>>> {
+        let text = haystack.text();
         let regions = evidence_regions(text);
         let in_regions = |at: usize| regions.iter().any(|region| region.contains(&at));
         let mut fired: Vec<Option<Range<usize>>> = vec![None; self.rules.len()];
@@ -159,8 +156,10 @@ impl Ranker {
                     .map(|m| m.range())
             });
         }
-        for &(prefix, start) in prefix_hits {
-            let index = self.prefix_rules[prefix as usize];
+        let prefix_hits =
+            self.prefixes.iter().flat_map(|p| p.find_overlapping_iter(haystack.lower()));
+        for hit in prefix_hits {
+            let (index, start) = (self.prefix_rules[hit.pattern().as_usize()], hit.start());
             if done[index] || !in_regions(start) {
                 continue;
             }
@@ -179,7 +178,6 @@ impl Ranker {
         matches: &[Match],
         signals: &[Signal],
         haystack: &Haystack,
-        prefix_hits: &[(u32, usize)],
         microsoft_context: bool,
     ) -> (Vec<RankedCause>, Vec<RuledOut>) {
         let top_score = matches.first().map_or(0.0, |m| m.score);
@@ -190,7 +188,7 @@ impl Ranker {
         };
         let ceiling = if microsoft_context { 0.99 } else { OFF_DOMAIN_CEILING };
         let text = haystack.text();
-        let fired_patterns = self.fired_rules(text, prefix_hits);
+        let fired_patterns = self.fired_rules(haystack);
         let mut fired_signals: Vec<Option<&Signal>> = vec![None; CATALOGUE.len()];
         for signal in signals {
             if let Some(index) = signal_index(signal.name) {

@@ -24,6 +24,13 @@ pub fn terms(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The first `count` characters of `text` (all of it when shorter). The decoder's patterns
+/// match a run of any length and bound it here: a counted repetition such as `{3,600}` makes
+/// a large automaton and slow captures.
+pub fn first_chars(text: &str, count: usize) -> &str {
+    text.char_indices().nth(count).map_or(text, |(end, _)| &text[..end])
+}
+
 /// FNV-1a: term lookups hash short ASCII words millions of times a second, where SipHash's
 /// protection against crafted keys buys nothing (the keys are the knowledge base's words).
 #[derive(Default, Clone, Copy)]
@@ -44,7 +51,32 @@ impl std::hash::Hasher for FnvHasher {
     }
 }
 
-type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FnvHasher>>;
+pub type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FnvHasher>>;
+
+/// The runs of ASCII letters, digits and `_` of at least `shortest` bytes, with where each
+/// starts: words, read by a byte loop (far faster than Unicode-aware splitting; the knowledge
+/// base's own words are ASCII).
+pub fn ascii_words(text: &str, shortest: usize) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let is_word = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            if !is_word(bytes[at]) {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            at =
+                bytes[start..].iter().position(|b| !is_word(*b)).map_or(bytes.len(), |n| start + n);
+            if at - start >= shortest {
+                // Between two non-word bytes (or the ends): always a character boundary.
+                return Some((start, &text[start..at]));
+            }
+        }
+        None
+    })
+}
 
 /// An inverted index of the entries' words with their inverse document frequencies.
 pub struct TermIndex {
@@ -100,17 +132,9 @@ impl TermIndex {
     /// read word by word without allocating: words the index does not hold (stop words among
     /// them) are skipped by the lookup itself.
     pub fn similar_to_text(&self, lower: &str, limit: usize) -> Vec<(usize, f32)> {
-        // Words are runs of ASCII letters, digits and `_`: the knowledge base's own words are
-        // ASCII, and a byte loop reads a paste far faster than Unicode-aware splitting.
         let mut ids = Vec::new();
-        let words = lower
-            .as_bytes()
-            .split(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
-            .filter(|word| (3..=40).contains(&word.len()))
-            .take(20_000);
-        for word in words {
-            // A run of ASCII bytes is always UTF-8.
-            let word = std::str::from_utf8(word).unwrap_or_default();
+        let words = ascii_words(lower, 3).filter(|(_, word)| word.len() <= 40).take(20_000);
+        for (_, word) in words {
             if let Some(id) = self.ids.get(word) {
                 ids.push(*id);
             }

@@ -12,7 +12,7 @@ use crate::haystack::{captures_in, Caseless, Haystack};
 use serde::Serialize;
 
 use super::{CodeFact, Facts};
-use crate::text::FnvHasher;
+use crate::text::{first_chars, FnvHasher};
 
 /// What kind of code, which decides how specific it is. The order of the variants is the
 /// order of `facts.error_codes`: the most specific kind first.
@@ -144,6 +144,14 @@ impl CodeVocabulary {
         found: &mut Vec<(usize, &'t str)>,
     ) {
         let bytes = text.as_bytes();
+        if !bytes[run.clone()].contains(&b'.') {
+            // A plain word, as most are.
+            let word = &text[run.clone()];
+            if word.len() <= self.longest && self.lookup.contains(word) {
+                found.push((run.start, word));
+            }
+            return;
+        }
         // Names start at the run's start or after a dot, and end before a dot or at its end.
         let starts = std::iter::once(run.start)
             .chain((run.start..run.end).filter(|&i| bytes[i] == b'.').map(|i| i + 1));
@@ -181,19 +189,21 @@ fn is_word_byte(byte: u8) -> bool {
 
 static AADSTS: LazyLock<Regex> = LazyLock::new(|| crate::text::re(r"\bAADSTS(\d{4,8})\b"));
 static ERROR_CODES_ARRAY: LazyLock<Regex> =
-    LazyLock::new(|| crate::text::re(r#""?error_codes"?\s*[:=]\s*\[\s*([\d,\s]{1,200})\]"#));
+    LazyLock::new(|| crate::text::re(r#""?error_codes"?\s*[:=]\s*\[\s*([\d,\s]+)\]"#));
+/// Tried only near a `code"` or `code'` (see [`Haystack::lines_around`]); the value's length
+/// is checked after the match (a counted repetition makes a large automaton).
 static QUOTED_CODE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(
-        r#"["'](?:code|Code|errorCode|ErrorCode|error_code)["']\s*:\s*["']([A-Za-z][\w.\-]{1,99})["']"#,
+        r#"["'](?:code|Code|errorCode|ErrorCode|error_code)["']\s*:\s*["']([A-Za-z][\w.\-]+)["']"#,
     )
 });
 static LOOSE_CODE: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(
-        r#"\b(?:error[ _]?code|res_code|code)["']?\s*[:=]\s*["']?([A-Za-z][A-Za-z0-9_]{2,80})"#,
+        r#"\b(?:error[ _]?code|res_code|code)["']?\s*[:=]\s*["']?([A-Za-z][A-Za-z0-9_]{2,})"#,
     )
 });
 static FQID_CODE: LazyLock<Regex> =
-    LazyLock::new(|| crate::text::re(r"FullyQualifiedErrorId\s*:\s*([A-Za-z][A-Za-z0-9_]{2,80})"));
+    LazyLock::new(|| crate::text::re(r"FullyQualifiedErrorId\s*:\s*([A-Za-z][A-Za-z0-9_]{2,})"));
 /// Exchange response codes as EWS clients print them: `exchangelib.errors.ErrorServerBusy`,
 /// `<m:ResponseCode>ErrorItemNotFound</m:ResponseCode>`, `ResponseCode: ErrorAccessDenied`.
 static EXCHANGE_RESPONSE_CODE: LazyLock<Regex> = LazyLock::new(|| {
@@ -234,7 +244,7 @@ pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &m
         };
         push(code, kind, caps.get(0).unwrap().start());
     }
-    for caps in ERROR_CODES_ARRAY.captures_iter(text) {
+    for caps in ERROR_CODES_ARRAY.captures_iter(text).filter(|caps| caps[1].len() <= 200) {
         let position = caps.get(0).unwrap().start();
         for number in caps[1].split(',').map(str::trim).filter(|n| n.len() >= 4) {
             let code = format!("AADSTS{number}");
@@ -247,9 +257,10 @@ pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &m
             push(code, kind, position + text.len());
         }
     }
-    for caps in QUOTED_CODE.captures_iter(text) {
+    let near_code_keys = haystack.lines_around(haystack.marks(&["code\"", "code'"]));
+    for caps in captures_in(&QUOTED_CODE, text, &near_code_keys) {
         let code = caps[1].to_string();
-        if AADSTS.is_match(&code) || OAUTH_ERRORS.contains(&code.as_str()) {
+        if code.len() > 100 || AADSTS.is_match(&code) || OAUTH_ERRORS.contains(&code.as_str()) {
             continue;
         }
         let kind = classify_named_code(&code);
@@ -261,7 +272,7 @@ pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &m
         (m.start(), m.as_str())
     });
     for (start, code) in loose.map(|m| (m.start(), m.as_str())).chain(fqid) {
-        let code = code.to_string();
+        let code = first_chars(code, 81).to_string();
         if OAUTH_ERRORS.contains(&code.as_str()) || code.starts_with("AADSTS") {
             continue;
         }
@@ -276,8 +287,6 @@ pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &m
     for (position, code) in vocabulary.find_all(text) {
         let kind = if code.ends_with("Exception") {
             CodeKind::Exception
-        } else if IDENTITY_MODEL.is_match(code) {
-            CodeKind::IdentityModel
         } else {
             classify_named_code(code)
         };
@@ -323,11 +332,17 @@ fn classify_named_code(code: &str) -> CodeKind {
         CodeKind::Generic
     } else if code.ends_with("Exception") {
         CodeKind::Exception
-    } else if IDENTITY_MODEL.is_match(code) {
+    } else if is_identity_model_code(code) {
         CodeKind::IdentityModel
     } else {
         CodeKind::Service
     }
+}
+
+/// `IDX10214`, `IDW10201`.
+fn is_identity_model_code(code: &str) -> bool {
+    let digits = code.strip_prefix("IDX").or_else(|| code.strip_prefix("IDW"));
+    digits.is_some_and(|d| (4..=5).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A word shaped like a service error code: camel case (`itemNotFound`, `ErrorAccessDenied`)
@@ -344,14 +359,14 @@ fn looks_like_code(word: &str) -> bool {
 
 static MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(
-        r#"["']?(?:message|Message|error_description|ErrorMessage)["']?\s*[:=]\s*["']([^"'\n]{3,600})"#,
+        r#"["']?(?:message|Message|error_description|ErrorMessage)["']?\s*[:=]\s*["']([^"'\n]{3,})"#,
     )
 });
 
 pub fn extract_messages(haystack: &Haystack, facts: &mut Facts) {
     let text = haystack.text();
     for caps in MESSAGE.captures_iter(text) {
-        let message = caps[1].trim().to_string();
+        let message = first_chars(&caps[1], 600).trim().to_string();
         if message.starts_with('{') || facts.messages.contains(&message) {
             continue;
         }

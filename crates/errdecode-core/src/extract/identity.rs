@@ -5,12 +5,13 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::haystack::{captures_in, Caseless, Haystack};
 use serde::Serialize;
 
 use super::http::percent_decode;
 use super::Facts;
 use crate::cloud::{classify_host, Cloud, Service};
+use crate::haystack::{captures_in, Caseless, Haystack};
+use crate::text::first_chars;
 
 /// The tenant segment of an authority URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,7 +110,7 @@ static AUTHORITY: LazyLock<Caseless> = LazyLock::new(|| {
     )
 });
 static TENANT_IDENTIFIER: LazyLock<Caseless> =
-    LazyLock::new(|| Caseless::new(r"tenant identifier '([^']{1,100})'"));
+    LazyLock::new(|| Caseless::new(r"tenant identifier '([^']+)'"));
 static UPN: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(
         r"[A-Za-z0-9._%+\-#]{1,64}(?:@|%40)[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})*\.[A-Za-z]{2,}",
@@ -122,22 +123,20 @@ static LABELLED_ID: LazyLock<Caseless> = LazyLock::new(|| {
 });
 static SECRET_PARAM: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(
-        r#"\b(client[_-]?secret|clientsecret|secret[_-]?value|AZURE_CLIENT_SECRET|AZUREAD_CLIENT_SECRET|app[_-]?secret)["']?\s*[:=]\s*["']?([^\s"'&,;)]{6,200})"#,
+        r#"\b(client[_-]?secret|clientsecret|secret[_-]?value|AZURE_CLIENT_SECRET|AZUREAD_CLIENT_SECRET|app[_-]?secret)["']?\s*[:=]\s*["']?([^\s"'&,;)]{6,})"#,
     )
 });
 static LIVE_SECRET: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"\b[A-Za-z0-9_\-.]{3}\dQ~[A-Za-z0-9_\-.~]{31,34}"));
-static SCOPE_PARAM: LazyLock<Caseless> = LazyLock::new(|| {
-    Caseless::new(
-        r#"(?:\bscopes?["']?\s*[:=]\s*\[?\s*|-Scopes\s+)((?:["']?[^\s"'&\]\n]+["']?\s*,?\s*){1,12})"#,
-    )
-});
+/// Where a list of scopes begins; [`scope_list`] reads the list itself.
+static SCOPE_PARAM: LazyLock<Caseless> =
+    LazyLock::new(|| Caseless::new(r#"(?:\bscopes?["']?\s*[:=]\s*\[?\s*|-Scopes\s+)"#));
 static SCOPE_IN_MESSAGE: LazyLock<Caseless> =
-    LazyLock::new(|| Caseless::new(r"The scope (.{1,300}?) (?:is not valid|does not exist)"));
+    LazyLock::new(|| Caseless::new(r"The scope (.+?) (?:is not valid|does not exist)"));
 static DEFAULT_SCOPE: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"https?://[^\s'\x22,\]]+/\.default"));
 static GRANT_TYPE: LazyLock<Caseless> =
-    LazyLock::new(|| Caseless::new(r#"grant_type["']?\s*[:=]\s*["']?([a-z_:\-]{4,80})"#));
+    LazyLock::new(|| Caseless::new(r#"grant_type["']?\s*[:=]\s*["']?([a-z_:\-]{4,})"#));
 static LIBRARY: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(concat!(
         r"\b(Microsoft\.Identity\.Web|Microsoft\.Identity\.Client|Microsoft\.Graph(?:\.[A-Za-z]+)*|Azure\.Identity|azure-identity|",
@@ -173,7 +172,7 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
             facts.authorities.push(authority);
         }
     }
-    for caps in TENANT_IDENTIFIER.captures_iter(haystack) {
+    for caps in TENANT_IDENTIFIER.captures_iter(haystack).filter(|c| c[1].chars().count() <= 100) {
         let tenant = classify_tenant(&caps[1]);
         let authority = Authority {
             host: "login.microsoftonline.com".to_string(),
@@ -216,7 +215,7 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
 
     let mut secret_spans = Vec::new();
     for caps in SECRET_PARAM.captures_iter(haystack).take(5) {
-        let value = caps[2].trim_end_matches(['.', ',']);
+        let value = first_chars(&caps[2], 200).trim_end_matches(['.', ',']);
         secret_spans.push(caps.get(2).unwrap().range());
         if is_placeholder_value(value) {
             continue;
@@ -231,8 +230,17 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
     }
 
     let mut scopes: Vec<String> = Vec::new();
-    for caps in SCOPE_PARAM.captures_iter(haystack) {
-        let raw = percent_decode(&caps[1].replace('+', " "));
+    let mut list_end = 0;
+    for lead in SCOPE_PARAM.find_iter(haystack) {
+        if lead.start() < list_end {
+            continue;
+        }
+        let list = scope_list(&text[lead.end()..]);
+        list_end = lead.end() + list.len();
+        if list.is_empty() {
+            continue;
+        }
+        let raw = percent_decode(&list.replace('+', " "));
         let list: Vec<String> = raw
             .split([' ', '\n'])
             .map(|s| {
@@ -253,7 +261,7 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
             scopes.extend(list);
         }
     }
-    for caps in SCOPE_IN_MESSAGE.captures_iter(haystack) {
+    for caps in SCOPE_IN_MESSAGE.captures_iter(haystack).filter(|c| c[1].chars().count() <= 300) {
         scopes.push(caps[1].trim().to_string());
     }
     for m in DEFAULT_SCOPE.find_iter(text) {
@@ -266,7 +274,7 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
     }
 
     for caps in GRANT_TYPE.captures_iter(haystack) {
-        let grant = caps[1].to_ascii_lowercase();
+        let grant = first_chars(&caps[1], 80).to_ascii_lowercase();
         if !facts.grant_types.contains(&grant) {
             facts.grant_types.push(grant);
         }
@@ -278,6 +286,28 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
     for caps in REQUIRED_VERSION.captures_iter(haystack) {
         push_library(facts, "PowerShell module", &caps[1]);
     }
+}
+
+/// The scope list at the start of `text`: up to 12 items, each a run of anything but
+/// whitespace, quotes, `&` and `]` (in quotes or not), followed by spaces or a comma. Read by
+/// hand: as a pattern, `(?:["']?[^\s"'&\]]+["']?\s*,?\s*){1,12}` is a large automaton.
+fn scope_list(text: &str) -> &str {
+    let stops = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '&' | ']');
+    let quote = |c: char| c == '"' || c == '\'';
+    let mut end = 0;
+    for _ in 0..12 {
+        let rest = &text[end..];
+        let unquoted = rest.strip_prefix(quote).unwrap_or(rest);
+        let run = unquoted.find(stops).unwrap_or(unquoted.len());
+        if run == 0 {
+            break;
+        }
+        let after = &unquoted[run..];
+        let after = after.strip_prefix(quote).unwrap_or(after).trim_start();
+        let after = after.strip_prefix(',').unwrap_or(after).trim_start();
+        end = text.len() - after.len();
+    }
+    &text[..end]
 }
 
 fn push_library(facts: &mut Facts, name: &str, version: &str) {
@@ -403,5 +433,38 @@ mod tests {
         assert_eq!(f.libraries[0].version, "3.6.1");
         let f = facts("The scope Contacts.Read, Mail.Read is not valid.");
         assert!(f.scopes.iter().any(|s| s.contains(',')));
+    }
+
+    #[test]
+    fn scope_lists_end_where_the_pattern_did() {
+        let cases = [
+            ("Mail.Read User.Read&x", "Mail.Read User.Read"),
+            ("\"Mail.Read\", \"User.Read\"]", "\"Mail.Read\", \"User.Read\""),
+            ("a,b,c d", "a,b,c d"),
+            ("\"\" Mail.Read", ""),
+            ("a b c d e f g h i j k l m n", "a b c d e f g h i j k l "),
+            ("Mail.Read\u{a0}User.Read", "Mail.Read\u{a0}User.Read"),
+            ("", ""),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(scope_list(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn scope_lists_agree_with_the_pattern_they_replace() {
+        let pattern = regex::Regex::new(r#"^(?:["']?[^\s"'&\]\n]+["']?\s*,?\s*){0,12}"#).unwrap();
+        let alphabet = ['a', '.', '"', '\'', ' ', ',', '&', ']', '\n', '\u{a0}', '/'];
+        let mut seed: u64 = 7;
+        for _ in 0..5_000 {
+            let text: String = (0..seed % 24)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    alphabet[(seed >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            let expected = pattern.find(&text).map_or("", |m| m.as_str());
+            assert_eq!(scope_list(&text), expected, "{text:?}");
+        }
     }
 }
