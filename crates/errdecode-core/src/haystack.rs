@@ -26,11 +26,18 @@ use crate::text::ascii_boundaries;
 pub struct Haystack<'a> {
     text: &'a str,
     lower: String,
+    words: Vec<(u32, u32)>,
 }
 
 impl<'a> Haystack<'a> {
     pub fn new(text: &'a str) -> Haystack<'a> {
-        Haystack { text, lower: text.to_ascii_lowercase() }
+        Haystack { text, lower: text.to_ascii_lowercase(), words: crate::text::word_spans(text) }
+    }
+
+    /// Where the words are (see [`crate::text::word_spans`]), found once for every reader
+    /// that goes word by word.
+    pub fn word_spans(&self) -> &[(u32, u32)] {
+        &self.words
     }
 
     /// The text as pasted (after normalization).

@@ -10,7 +10,7 @@ use crate::cloud::Service;
 use crate::extract::{CodeKind, Facts};
 use crate::haystack::{Caseless, Found, Haystack};
 use crate::signals::Signal;
-use crate::text::{ascii_words, FnvMap, TermIndex};
+use crate::text::{ascii_words, words_of, FnvMap, TermIndex};
 
 /// The most a match found only by similar wording may score: it suggests, never asserts.
 pub const SIMILARITY_CEILING: f32 = 0.45;
@@ -109,7 +109,7 @@ impl MatchIndex {
     /// confirmed by their own regex.
     fn template_hits(&self, haystack: &Haystack) -> Vec<usize> {
         let mut found_words = vec![0u8; self.template_word_counts.len()];
-        for (_, word) in ascii_words(haystack.lower(), 4) {
+        for (_, word) in words_of(haystack.lower(), haystack.word_spans(), 4) {
             for &(template, position) in self.template_keys.get(word).into_iter().flatten() {
                 found_words[template] |= 1 << position;
             }
@@ -277,7 +277,7 @@ impl MatchIndex {
         }
 
         // Similar wording: suggestions, never confident on their own.
-        for (index, similarity) in self.terms.similar_to_text(haystack.lower(), 12) {
+        for (index, similarity) in self.terms.similar_to_paste(haystack, 12) {
             let score = SIMILARITY_CEILING * similarity;
             if let Some(existing) = best.get_mut(&index) {
                 existing.score += 0.02 * similarity;
@@ -340,6 +340,9 @@ fn product_in_play(product: &str, facts: &Facts, haystack: &Haystack) -> bool {
 
 /// A message template as a regex: literal text, `{}` for any short run, flexible spaces.
 pub fn template_to_regex(template: &str) -> String {
+    // A slot at either end changes nothing about whether the template matches; a leading one
+    // would make every match start at the paste's beginning, and the engine read every byte.
+    let template = template.trim_start_matches("{}").trim_end_matches("{}");
     let mut pattern = String::new();
     for (i, part) in template.split("{}").enumerate() {
         if i > 0 {
@@ -367,6 +370,7 @@ pub fn template_to_regex(template: &str) -> String {
 /// or end inside a longer word) nor beside a `{}` slot (the slot's text may run into it).
 fn longest_words(template: &str, count: usize) -> Vec<String> {
     let mut words: Vec<String> = ascii_words(template, 4)
+        .into_iter()
         .filter(|(start, word)| {
             let before = template[..*start].trim_end();
             let after = template[start + word.len()..].trim_start();

@@ -2,6 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::haystack::Haystack;
+
 const STOPWORDS: &[&str] = &[
     "the", "and", "for", "not", "with", "this", "that", "are", "was", "you", "your", "from",
     "have", "has", "but", "can", "its", "it's", "when", "what", "which", "who", "how", "why",
@@ -53,29 +55,63 @@ impl std::hash::Hasher for FnvHasher {
 
 pub type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FnvHasher>>;
 
-/// The runs of ASCII letters, digits and `_` of at least `shortest` bytes, with where each
-/// starts: words, read by a byte loop (far faster than Unicode-aware splitting; the knowledge
-/// base's own words are ASCII).
-pub fn ascii_words(text: &str, shortest: usize) -> impl Iterator<Item = (usize, &str)> {
+/// Which bytes are word bytes: ASCII letters, digits and `_`.
+static WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_';
+        byte += 1;
+    }
+    table
+};
+
+pub fn is_word_byte(byte: u8) -> bool {
+    WORD_BYTES[byte as usize]
+}
+
+/// Every run of word bytes in `text`, as `(start, end)` byte offsets: the words, read by a
+/// byte loop (far faster than Unicode-aware splitting; the knowledge base's own words are
+/// ASCII). A run lies between two non-word bytes, so its ends are character boundaries.
+pub fn word_spans(text: &str) -> Vec<(u32, u32)> {
     let bytes = text.as_bytes();
-    let is_word = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
+    let mut spans = Vec::with_capacity(bytes.len() / 6);
     let mut at = 0;
-    std::iter::from_fn(move || {
-        while at < bytes.len() {
-            if !is_word(bytes[at]) {
-                at += 1;
-                continue;
-            }
-            let start = at;
-            at =
-                bytes[start..].iter().position(|b| !is_word(*b)).map_or(bytes.len(), |n| start + n);
-            if at - start >= shortest {
-                // Between two non-word bytes (or the ends): always a character boundary.
-                return Some((start, &text[start..at]));
-            }
+    while at < bytes.len() {
+        while at < bytes.len() && !is_word_byte(bytes[at]) {
+            at += 1;
         }
-        None
-    })
+        let start = at;
+        while at < bytes.len() && is_word_byte(bytes[at]) {
+            at += 1;
+        }
+        if at > start {
+            spans.push((start as u32, at as u32));
+        }
+    }
+    spans
+}
+
+/// The words of `text` of at least `shortest` bytes, with where each starts.
+pub fn ascii_words(text: &str, shortest: usize) -> Vec<(usize, &str)> {
+    let spans = word_spans(text);
+    let long_enough = spans.into_iter().filter(|(start, end)| (end - start) as usize >= shortest);
+    long_enough.map(|(start, end)| (start as usize, &text[start as usize..end as usize])).collect()
+}
+
+/// The words at `spans` (from [`word_spans`] of a text with the same byte layout) of at least
+/// `shortest` bytes, with where each starts.
+pub fn words_of<'t>(
+    text: &'t str,
+    spans: &'t [(u32, u32)],
+    shortest: usize,
+) -> impl Iterator<Item = (usize, &'t str)> {
+    spans
+        .iter()
+        .map(|&(start, end)| (start as usize, end as usize))
+        .filter(move |(start, end)| end - start >= shortest)
+        .map(move |(start, end)| (start, &text[start..end]))
 }
 
 /// An inverted index of the entries' words with their inverse document frequencies.
@@ -128,12 +164,13 @@ impl TermIndex {
         self.similar_ids(ids, limit)
     }
 
-    /// [`TermIndex::similar`] for a whole text, already lower-cased ([`crate::haystack::Haystack::lower`]),
-    /// read word by word without allocating: words the index does not hold (stop words among
-    /// them) are skipped by the lookup itself.
-    pub fn similar_to_text(&self, lower: &str, limit: usize) -> Vec<(usize, f32)> {
+    /// [`TermIndex::similar`] for a whole paste, read word by word without allocating: words
+    /// the index does not hold (stop words among them) are skipped by the lookup itself.
+    pub fn similar_to_paste(&self, haystack: &Haystack, limit: usize) -> Vec<(usize, f32)> {
         let mut ids = Vec::new();
-        let words = ascii_words(lower, 3).filter(|(_, word)| word.len() <= 40).take(20_000);
+        let words = words_of(haystack.lower(), haystack.word_spans(), 3)
+            .filter(|(_, word)| word.len() <= 40)
+            .take(20_000);
         for (_, word) in words {
             if let Some(id) = self.ids.get(word) {
                 ids.push(*id);

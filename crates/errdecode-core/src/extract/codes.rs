@@ -114,65 +114,50 @@ impl CodeVocabulary {
     }
 
     /// Every known code standing as a word of its own, with where it starts. A code is a word
-    /// or a dotted name (`Azure.Identity.AuthenticationFailedException`), so the text is read
-    /// as runs of word characters and dots; within a run, the longest code at the leftmost
-    /// place wins, as one word.
-    fn find_all<'t>(&self, text: &'t str) -> Vec<(usize, &'t str)> {
+    /// or a dotted name (`Azure.Identity.AuthenticationFailedException`): words joined by
+    /// single dots are read as one name, in which the longest code at the leftmost place wins.
+    fn find_all<'t>(&self, text: &'t str, words: &[(u32, u32)]) -> Vec<(usize, &'t str)> {
         let bytes = text.as_bytes();
-        let in_run = |byte: u8| is_word_byte(byte) || byte == b'.';
         let mut found = Vec::new();
-        let mut at = 0;
-        while at < bytes.len() {
-            if !in_run(bytes[at]) {
-                at += 1;
-                continue;
+        let mut first = 0;
+        while first < words.len() {
+            // The words of one dotted name: each next one right after a single dot.
+            let mut last = first;
+            while last + 1 < words.len()
+                && words[last + 1].0 == words[last].1 + 1
+                && bytes[words[last].1 as usize] == b'.'
+            {
+                last += 1;
             }
-            let end = bytes[at..].iter().position(|b| !in_run(*b)).map_or(bytes.len(), |n| at + n);
-            if end - at >= self.shortest {
-                self.find_in_run(text, at..end, &mut found);
-            }
-            at = end;
+            self.find_in_name(text, &words[first..=last], &mut found);
+            first = last + 1;
         }
         found
     }
 
-    /// [`CodeVocabulary::find_all`] within one run of word characters and dots.
-    fn find_in_run<'t>(
+    /// [`CodeVocabulary::find_all`] within one name of dot-joined `words`.
+    fn find_in_name<'t>(
         &self,
         text: &'t str,
-        run: std::ops::Range<usize>,
+        words: &[(u32, u32)],
         found: &mut Vec<(usize, &'t str)>,
     ) {
-        let bytes = text.as_bytes();
-        if !bytes[run.clone()].contains(&b'.') {
-            // A plain word, as most are.
-            let word = &text[run.clone()];
-            if word.len() <= self.longest && self.lookup.contains(word) {
-                found.push((run.start, word));
-            }
-            return;
-        }
-        // Names start at the run's start or after a dot, and end before a dot or at its end.
-        let starts = std::iter::once(run.start)
-            .chain((run.start..run.end).filter(|&i| bytes[i] == b'.').map(|i| i + 1));
-        let ends: Vec<usize> = (run.start..run.end)
-            .filter(|&i| bytes[i] == b'.')
-            .chain(std::iter::once(run.end))
-            .collect();
-        let mut free_from = run.start;
-        for start in starts {
+        let fits = |start: u32, end: u32| {
+            (self.shortest..=self.longest).contains(&((end - start) as usize))
+        };
+        let mut free_from = 0;
+        for (index, &(start, _)) in words.iter().enumerate() {
             if start < free_from {
                 continue;
             }
-            let longest = ends
+            let longest = words[index..]
                 .iter()
                 .rev()
-                .filter(|&&end| {
-                    end > start && (self.shortest..=self.longest).contains(&(end - start))
-                })
-                .find(|&&end| self.lookup.contains(&text[start..end]));
-            if let Some(&end) = longest {
-                found.push((start, &text[start..end]));
+                .map(|&(_, end)| end)
+                .filter(|&end| fits(start, end))
+                .find(|&end| self.lookup.contains(&text[start as usize..end as usize]));
+            if let Some(end) = longest {
+                found.push((start as usize, &text[start as usize..end as usize]));
                 free_from = end;
             }
         }
@@ -183,9 +168,6 @@ impl CodeVocabulary {
     }
 }
 
-fn is_word_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_'
-}
 
 static AADSTS: LazyLock<Regex> = LazyLock::new(|| crate::text::re(r"\bAADSTS(\d{4,8})\b"));
 static ERROR_CODES_ARRAY: LazyLock<Regex> =
@@ -284,7 +266,7 @@ pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &m
             push(code, kind, start);
         }
     }
-    for (position, code) in vocabulary.find_all(text) {
+    for (position, code) in vocabulary.find_all(text, haystack.word_spans()) {
         let kind = if code.ends_with("Exception") {
             CodeKind::Exception
         } else {
@@ -469,7 +451,12 @@ mod tests {
             "AuthenticationFailedException",
         ]);
         let found = |text: &str| -> Vec<(usize, String)> {
-            vocabulary.find_all(text).into_iter().map(|(at, code)| (at, code.to_string())).collect()
+            let spans = crate::text::word_spans(text);
+            vocabulary
+                .find_all(text, &spans)
+                .into_iter()
+                .map(|(at, code)| (at, code.to_string()))
+                .collect()
         };
         assert_eq!(
             found("exchangelib.errors.ErrorAccessDenied: no"),
