@@ -56,8 +56,7 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
     } else {
         bytes
     };
-    let control =
-        bytes.iter().filter(|b| **b < 0x09 || (**b > 0x0d && **b < 0x20 && **b != 0x1b)).count();
+    let control = count_control_bytes(bytes);
     let binary = !bytes.is_empty() && control * 20 > bytes.len();
     if binary {
         notes.push(
@@ -110,6 +109,16 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
             .into_owned();
     }
     Normalized { text, notes, original_len, truncated, binary }
+}
+
+/// Control bytes other than whitespace and ESC. Branch-free, in chunks a byte-wide counter
+/// cannot overflow, so that the compiler turns it into vector code.
+fn count_control_bytes(bytes: &[u8]) -> usize {
+    let is_control = |b: u8| (b < 0x09) | ((b > 0x0d) & (b < 0x20) & (b != 0x1b));
+    bytes
+        .chunks(255)
+        .map(|chunk| chunk.iter().fold(0u8, |n, &b| n + u8::from(is_control(b))) as usize)
+        .sum()
 }
 
 /// UTF-8 read as Windows-1252 or Latin-1 turns `’` into `â€™` and `é` into `Ã©`. When the text
@@ -231,6 +240,18 @@ fn decode_html_entities(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_bytes_are_counted_without_whitespace_or_escape() {
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        let naive = bytes
+            .iter()
+            .filter(|b| **b < 0x09 || (**b > 0x0d && **b < 0x20 && **b != 0x1b))
+            .count();
+        assert_eq!(count_control_bytes(&bytes), naive);
+        assert_eq!(count_control_bytes(b"line\r\n\tend\x1b[0m"), 0);
+        assert_eq!(count_control_bytes(&[0u8; 600]), 600, "more than one chunk");
+    }
 
     fn norm(text: &str) -> String {
         normalize(text.as_bytes()).text

@@ -168,7 +168,6 @@ impl CodeVocabulary {
     }
 }
 
-
 static AADSTS: LazyLock<Regex> = LazyLock::new(|| crate::text::re(r"\bAADSTS(\d{4,8})\b"));
 static ERROR_CODES_ARRAY: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r#""?error_codes"?\s*[:=]\s*\[\s*([\d,\s]+)\]"#));
@@ -274,11 +273,12 @@ pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &m
         };
         push(code.to_string(), kind, position);
     }
-    let may_hold_smtp = text.contains("5.") || text.contains("4.");
+    // An enhanced status code (`5.7.139`) starts with `4.` or `5.`: the lines around those.
+    let near_smtp = haystack.lines_around(haystack.marks(&["4.", "5."]));
     for caps in EXCHANGE_RESPONSE_CODE.captures_iter(text) {
         push(caps[1].to_string(), CodeKind::Service, caps.get(1).unwrap().start());
     }
-    for caps in SMTP.captures_iter(if may_hold_smtp { text } else { "" }) {
+    for caps in captures_in(&SMTP, text, &near_smtp) {
         push(format!("{} {}", &caps[1], &caps[2]), CodeKind::Smtp, caps.get(0).unwrap().start());
     }
     for caps in IDENTITY_MODEL.captures_iter(text) {

@@ -109,8 +109,12 @@ pub fn extract_tokens(haystack: &Haystack, facts: &mut Facts) {
         });
     }
 
+    // A claim set names at least one of these, and JSON always quotes its keys.
+    let may_hold_claims_json = ["\"aud\"", "\"iss\"", "\"tid\"", "\"appid\"", "\"azp\""]
+        .iter()
+        .any(|key| text.contains(key));
     let mut attempts = 0;
-    let mut search_from = 0;
+    let mut search_from = if may_hold_claims_json { 0 } else { text.len() };
     while let Some(offset) = text[search_from..].find('{') {
         let start = search_from + offset;
         if attempts >= MAX_JSON_ATTEMPTS || raw_tokens.len() >= MAX_TOKENS {
@@ -135,10 +139,9 @@ pub fn extract_tokens(haystack: &Haystack, facts: &mut Facts) {
                         signature: SignatureState::NotApplicable,
                         problems: Vec::new(),
                     });
-                    search_from = start + consumed.max(1);
-                } else {
-                    search_from = start + 1;
                 }
+                // Every object inside this one has been looked at.
+                search_from = start + consumed.max(1);
             }
             _ => search_from = start + 1,
         }
@@ -214,16 +217,21 @@ fn lenient_object(text: &str) -> Map<String, Value> {
 
 /// A JSON object that looks like a token payload, or one nested a level or two down
 /// (jwt.ms and other tools wrap it as `{"header": .., "payload": ..}`).
+/// The first object in `value`, at any depth, that reads as a claim set.
 fn find_claims_object(value: &Value, depth: usize) -> Option<Map<String, Value>> {
-    let object = value.as_object()?;
+    if depth > 64 {
+        return None;
+    }
+    let object = match value {
+        Value::Object(object) => object,
+        Value::Array(items) => return items.iter().find_map(|v| find_claims_object(v, depth + 1)),
+        _ => return None,
+    };
     let claim_count = CLAIM_KEYS.iter().filter(|k| object.contains_key(**k)).count();
     if claim_count >= 2
         && ["aud", "iss", "tid", "appid", "azp"].iter().any(|k| object.contains_key(*k))
     {
         return Some(object.clone());
-    }
-    if depth >= 2 {
-        return None;
     }
     object.values().find_map(|v| find_claims_object(v, depth + 1))
 }
