@@ -10,7 +10,9 @@ use crate::cloud::Service;
 use crate::extract::{CodeKind, Facts};
 use crate::haystack::{Caseless, Found, Haystack};
 use crate::signals::Signal;
-use crate::text::{ascii_words, words_of, FnvMap, TermIndex};
+use rustc_hash::FxHashMap;
+
+use crate::text::{ascii_words, words_of, TermIndex};
 
 /// The most a match found only by similar wording may score: it suggests, never asserts.
 pub const SIMILARITY_CEILING: f32 = 0.45;
@@ -22,6 +24,15 @@ pub const OFF_DOMAIN_CEILING: f32 = 0.45;
 const VARIANT_WITHOUT_MESSAGE: f32 = 0.45;
 
 /// How an entry was matched, for the user and for tests.
+/// What a word of a paste means to the matcher.
+#[derive(Default)]
+struct WordUse {
+    /// Its id in the similarity index.
+    term: Option<u32>,
+    /// The templates it keys, and which of their words it is.
+    keys: Vec<(usize, u8)>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MatchedBy {
@@ -46,11 +57,11 @@ pub struct Match {
 /// Everything needed to match quickly, built once per knowledge base.
 pub struct MatchIndex {
     by_code: HashMap<String, Vec<usize>>,
-    /// The longest words of each template, lower-case, with the templates they key (the
-    /// template and which of its words it is). A template is tried only when the paste holds
-    /// all of its words, looked up word by word as the paste is read (one automaton for
-    /// hundreds of templates costs more to build than many decodes).
-    template_keys: FnvMap<String, Vec<(usize, u8)>>,
+    /// Every word the matcher looks up in a paste, read once word by word: the similarity
+    /// index's terms, and the longest words of each template. A template is tried only when
+    /// the paste holds all of its words (one automaton for hundreds of templates costs more to
+    /// build than many decodes).
+    words: FxHashMap<String, WordUse>,
     /// For each template, how many words it is keyed by.
     template_word_counts: Vec<u8>,
     /// Templates without a word long enough to search for; always tried.
@@ -78,7 +89,11 @@ impl MatchIndex {
                 template_entries.push(index);
             }
         }
-        let mut template_keys: FnvMap<String, Vec<(usize, u8)>> = FnvMap::default();
+        let terms = TermIndex::new(&kb.errors.iter().map(entry_text).collect::<Vec<_>>());
+        let mut words: FxHashMap<String, WordUse> = terms
+            .terms()
+            .map(|(term, id)| (term.to_string(), WordUse { term: Some(id), keys: Vec::new() }))
+            .collect();
         let mut unkeyed_templates = Vec::new();
         let mut template_word_counts = Vec::new();
         for (index, template) in template_sources.iter().enumerate() {
@@ -88,32 +103,45 @@ impl MatchIndex {
             }
             template_word_counts.push(keys.len() as u8);
             for (position, word) in keys.into_iter().enumerate() {
-                template_keys.entry(word).or_default().push((index, position as u8));
+                words.entry(word).or_default().keys.push((index, position as u8));
             }
         }
         let template_regexes =
             patterns.iter().map(|p| (p.clone(), std::sync::OnceLock::new())).collect();
-        let documents: Vec<String> = kb.errors.iter().map(entry_text).collect();
         MatchIndex {
             by_code,
-            template_keys,
+            words,
             template_word_counts,
             unkeyed_templates,
             template_entries,
             template_regexes,
-            terms: TermIndex::new(&documents),
+            terms,
         }
     }
 
-    /// Indexes of the templates that match, ascending: those whose key words all occur,
-    /// confirmed by their own regex.
-    fn template_hits(&self, haystack: &Haystack) -> Vec<usize> {
-        let mut found_words = vec![0u8; self.template_word_counts.len()];
-        for (_, word) in words_of(haystack.lower(), haystack.word_spans(), 4) {
-            for &(template, position) in self.template_keys.get(word).into_iter().flatten() {
-                found_words[template] |= 1 << position;
+    /// Reads the paste word by word, once: the similarity terms it holds (the first 20,000
+    /// words are enough to tell), and which template key words (bit per key, per template).
+    fn read_words(&self, haystack: &Haystack) -> (Vec<u32>, Vec<u8>) {
+        let mut terms = Vec::new();
+        let mut found_keys = vec![0u8; self.template_word_counts.len()];
+        let mut term_words = 0;
+        for (_, word) in words_of(haystack.lower(), haystack.word_spans(), 3) {
+            let is_term_word = word.len() <= 40 && term_words < 20_000;
+            term_words += usize::from(is_term_word);
+            let Some(known) = self.words.get(word) else { continue };
+            if is_term_word {
+                terms.extend(known.term);
+            }
+            for &(template, position) in &known.keys {
+                found_keys[template] |= 1 << position;
             }
         }
+        (terms, found_keys)
+    }
+
+    /// Indexes of the templates that match, ascending: those whose key words all occur
+    /// (`found_words`, from [`MatchIndex::read_words`]), confirmed by their own regex.
+    fn template_hits(&self, haystack: &Haystack, found_words: &[u8]) -> Vec<usize> {
         let mut candidates: Vec<usize> = self.unkeyed_templates.clone();
         candidates.extend(
             (0..found_words.len()).filter(|&t| self.template_word_counts[t] > 0).filter(|&t| {
@@ -159,7 +187,8 @@ impl MatchIndex {
             }
         };
 
-        let template_hits = self.template_hits(haystack);
+        let (terms, found_keys) = self.read_words(haystack);
+        let template_hits = self.template_hits(haystack, &found_keys);
         let entry_template_hit =
             |entry: usize| template_hits.iter().any(|t| self.template_entries[*t] == entry);
         let template_text = |entry: usize| {
@@ -277,7 +306,7 @@ impl MatchIndex {
         }
 
         // Similar wording: suggestions, never confident on their own.
-        for (index, similarity) in self.terms.similar_to_paste(haystack, 12) {
+        for (index, similarity) in self.terms.similar_ids(terms, 12) {
             let score = SIMILARITY_CEILING * similarity;
             if let Some(existing) = best.get_mut(&index) {
                 existing.score += 0.02 * similarity;

@@ -1,8 +1,8 @@
 //! Words for similarity search: a small TF-IDF index over the knowledge base.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use crate::haystack::Haystack;
+use rustc_hash::FxHashMap;
 
 const STOPWORDS: &[&str] = &[
     "the", "and", "for", "not", "with", "this", "that", "are", "was", "you", "your", "from",
@@ -32,28 +32,6 @@ pub fn terms(text: &str) -> Vec<String> {
 pub fn first_chars(text: &str, count: usize) -> &str {
     text.char_indices().nth(count).map_or(text, |(end, _)| &text[..end])
 }
-
-/// FNV-1a: term lookups hash short ASCII words millions of times a second, where SipHash's
-/// protection against crafted keys buys nothing (the keys are the knowledge base's words).
-#[derive(Default, Clone, Copy)]
-pub struct FnvHasher(u64);
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for byte in bytes {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-pub type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FnvHasher>>;
 
 /// Which bytes are word bytes: ASCII letters, digits and `_`.
 static WORD_BYTES: [bool; 256] = {
@@ -116,7 +94,7 @@ pub fn words_of<'t>(
 
 /// An inverted index of the entries' words with their inverse document frequencies.
 pub struct TermIndex {
-    ids: FnvMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     idf: Vec<f32>,
     /// For each term id, the documents holding it.
     postings: Vec<Vec<u32>>,
@@ -126,7 +104,7 @@ pub struct TermIndex {
 
 impl TermIndex {
     pub fn new(documents: &[String]) -> TermIndex {
-        let mut ids: FnvMap<String, u32> = FnvMap::default();
+        let mut ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut document_terms: Vec<Vec<u32>> = Vec::with_capacity(documents.len());
         for (index, document) in documents.iter().enumerate() {
@@ -164,22 +142,12 @@ impl TermIndex {
         self.similar_ids(ids, limit)
     }
 
-    /// [`TermIndex::similar`] for a whole paste, read word by word without allocating: words
-    /// the index does not hold (stop words among them) are skipped by the lookup itself.
-    pub fn similar_to_paste(&self, haystack: &Haystack, limit: usize) -> Vec<(usize, f32)> {
-        let mut ids = Vec::new();
-        let words = words_of(haystack.lower(), haystack.word_spans(), 3)
-            .filter(|(_, word)| word.len() <= 40)
-            .take(20_000);
-        for (_, word) in words {
-            if let Some(id) = self.ids.get(word) {
-                ids.push(*id);
-            }
-        }
-        self.similar_ids(ids, limit)
+    /// The id of a (lower-case) term, for [`TermIndex::similar_ids`].
+    pub fn terms(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.ids.iter().map(|(term, id)| (term.as_str(), *id))
     }
 
-    fn similar_ids(&self, mut query_ids: Vec<u32>, limit: usize) -> Vec<(usize, f32)> {
+    pub fn similar_ids(&self, mut query_ids: Vec<u32>, limit: usize) -> Vec<(usize, f32)> {
         query_ids.sort_unstable();
         query_ids.dedup();
         let mut shared_weight = vec![0.0f32; self.weights.len()];

@@ -3,8 +3,7 @@
 
 use std::sync::LazyLock;
 
-use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
+use rustc_hash::FxHashSet;
 
 use regex::Regex;
 
@@ -12,7 +11,7 @@ use crate::haystack::{captures_in, Caseless, Haystack};
 use serde::Serialize;
 
 use super::{CodeFact, Facts};
-use crate::text::{first_chars, FnvHasher};
+use crate::text::first_chars;
 
 /// What kind of code, which decides how specific it is. The order of the variants is the
 /// order of `facts.error_codes`: the most specific kind first.
@@ -88,7 +87,7 @@ const OAUTH_ERRORS: &[&str] = &[
 pub struct CodeVocabulary {
     /// Sorted.
     codes: Vec<String>,
-    lookup: HashSet<String, BuildHasherDefault<FnvHasher>>,
+    lookup: FxHashSet<String>,
     shortest: usize,
     longest: usize,
 }

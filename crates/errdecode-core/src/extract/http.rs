@@ -199,7 +199,8 @@ static SDK_CHAIN: LazyLock<Caseless> = LazyLock::new(|| {
 
 pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
     let text = haystack.text();
-    let mut requests: Vec<(usize, RequestFact)> = Vec::new();
+    // (position, method, URL, inferred): built into facts once duplicates are gone.
+    let mut requests: Vec<(usize, Option<String>, String, bool)> = Vec::new();
     // Start offsets of URLs already read as part of a request line.
     let mut covered: std::collections::HashSet<usize> = std::collections::HashSet::new();
     for caps in REQUEST_LINE.captures_iter(text).take(MAX_REQUESTS_READ) {
@@ -216,7 +217,7 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
             }
         }
         covered.insert(target.start());
-        requests.push((caps.get(0).unwrap().start(), build_request(Some(&caps[1]), &url, false)));
+        requests.push((caps.get(0).unwrap().start(), Some(caps[1].to_string()), url, false));
     }
     for m in URL.find_iter(text).take(MAX_REQUESTS_READ) {
         if covered.contains(&m.start()) {
@@ -231,7 +232,7 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
         } else {
             None
         };
-        requests.push((m.start(), build_request(method, url, false)));
+        requests.push((m.start(), method.map(str::to_string), url.to_string(), false));
     }
     for caps in SDK_CHAIN.captures_iter(haystack) {
         let root = &caps[1];
@@ -266,19 +267,25 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
             }
         }
         let url = format!("https://graph.microsoft.com/v1.0{path}");
-        requests.push((caps.get(0).unwrap().start(), build_request(None, &url, true)));
+        requests.push((caps.get(0).unwrap().start(), None, url, true));
     }
-    requests.sort_by_key(|(position, _)| *position);
-    let mut unique: Vec<RequestFact> = Vec::new();
-    for (_, request) in requests {
-        if let Some(existing) = unique.iter_mut().find(|r| r.url == request.url) {
-            if existing.method.is_none() {
-                existing.method = request.method;
+    requests.sort_by_key(|(position, ..)| *position);
+    // The same URL (without its query) is one request; its first method given counts.
+    let mut unique: Vec<(Option<String>, String, bool)> = Vec::new();
+    for (_, method, url, inferred) in requests {
+        let key = without_query(&url);
+        if let Some(existing) = unique.iter_mut().find(|(_, u, _)| without_query(u) == key) {
+            if existing.0.is_none() {
+                existing.0 = method;
             }
         } else if unique.len() < 20 {
-            unique.push(request);
+            unique.push((method, url, inferred));
         }
     }
+    let unique: Vec<RequestFact> = unique
+        .iter()
+        .map(|(method, url, inferred)| build_request(method.as_deref(), url, *inferred))
+        .collect();
     facts.request = pick_failing_request(&unique);
     facts.requests = unique;
 }
@@ -316,8 +323,13 @@ fn looks_like_api_path(path: &str) -> bool {
         || lower.starts_with("/users")
 }
 
+/// A URL without its query string and fragment.
+fn without_query(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
 fn build_request(method: Option<&str>, url: &str, inferred: bool) -> RequestFact {
-    let without_query = url.split(['?', '#']).next().unwrap_or(url);
+    let without_query = without_query(url);
     let (host, path) = match without_query.split_once("://") {
         Some((_, rest)) => match rest.find('/') {
             Some(slash) => (Some(rest[..slash].to_string()), rest[slash..].to_string()),
