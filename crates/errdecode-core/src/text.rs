@@ -53,20 +53,20 @@ pub fn is_word_byte(byte: u8) -> bool {
 /// byte loop (far faster than Unicode-aware splitting; the knowledge base's own words are
 /// ASCII). A run lies between two non-word bytes, so its ends are character boundaries.
 pub fn word_spans(text: &str) -> Vec<(u32, u32)> {
-    let bytes = text.as_bytes();
-    let mut spans = Vec::with_capacity(bytes.len() / 6);
-    let mut at = 0;
-    while at < bytes.len() {
-        while at < bytes.len() && !is_word_byte(bytes[at]) {
-            at += 1;
+    let mut spans = Vec::with_capacity(text.len() / 6);
+    let mut start = None;
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        match (is_word_byte(byte), start) {
+            (true, None) => start = Some(at),
+            (false, Some(begun)) => {
+                spans.push((begun as u32, at as u32));
+                start = None;
+            }
+            _ => {}
         }
-        let start = at;
-        while at < bytes.len() && is_word_byte(bytes[at]) {
-            at += 1;
-        }
-        if at > start {
-            spans.push((start as u32, at as u32));
-        }
+    }
+    if let Some(begun) = start {
+        spans.push((begun as u32, text.len() as u32));
     }
     spans
 }
@@ -190,4 +190,26 @@ pub use errdecode_kb::ascii_boundaries;
 /// pattern: these are constants, covered by tests.
 pub fn re(pattern: &str) -> regex::Regex {
     regex::Regex::new(&ascii_boundaries(pattern)).unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_runs_of_word_bytes() {
+        let text = "AADSTS50012: a_b-c9 é ok!";
+        let words: Vec<&str> =
+            word_spans(text).iter().map(|&(s, e)| &text[s as usize..e as usize]).collect();
+        assert_eq!(words, ["AADSTS50012", "a_b", "c9", "ok"]);
+        assert!(word_spans("").is_empty());
+        assert_eq!(word_spans("end"), [(0, 3)]);
+        assert_eq!(ascii_words("the tenant id", 3), [(0, "the"), (4, "tenant")]);
+    }
+
+    #[test]
+    fn first_chars_cuts_at_characters() {
+        assert_eq!(first_chars("héllo", 2), "hé");
+        assert_eq!(first_chars("hi", 5), "hi");
+    }
 }

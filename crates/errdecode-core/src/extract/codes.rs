@@ -346,8 +346,13 @@ static MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
 
 pub fn extract_messages(haystack: &Haystack, facts: &mut Facts) {
     let text = haystack.text();
-    for caps in MESSAGE.captures_iter(text) {
-        let message = first_chars(&caps[1], 600).trim().to_string();
+    for found in MESSAGE.find_iter(text) {
+        // The message follows the quote after the first `:` or `=` (the key holds neither);
+        // read so rather than by a capture group, which is slow over a long message.
+        let after_key = found.as_str().split_once([':', '=']).map_or("", |(_, rest)| rest);
+        let mut value = after_key.trim_start().chars();
+        value.next();
+        let message = first_chars(value.as_str(), 600).trim().to_string();
         if message.starts_with('{') || facts.messages.contains(&message) {
             continue;
         }
