@@ -4,14 +4,13 @@
 use std::collections::{HashMap, HashSet};
 
 use errdecode_kb::{ErrorEntry, KnowledgeBase};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::cloud::Service;
 use crate::extract::{CodeKind, Facts};
 use crate::haystack::{Caseless, Found, Haystack};
 use crate::signals::Signal;
-use rustc_hash::FxHashMap;
-
 use crate::text::{ascii_words, words_of, TermIndex};
 
 /// The most a match found only by similar wording may score: it suggests, never asserts.

@@ -6,11 +6,11 @@
 
 use std::sync::LazyLock;
 
-use crate::haystack::{Caseless, Haystack};
 use serde::Serialize;
 
 use crate::cloud::{Cloud, Service};
 use crate::extract::{AuthorityTenant, Facts, RequestTarget};
+use crate::haystack::{Caseless, Haystack};
 use crate::permissions::path_needs_mailbox;
 use crate::token::{TokenFlow, TokenKind, TokenReport, TokenSource};
 

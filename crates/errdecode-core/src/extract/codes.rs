@@ -3,14 +3,12 @@
 
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashSet;
-
 use regex::Regex;
-
-use crate::haystack::{captures_in, Caseless, Haystack};
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use super::{CodeFact, Facts};
+use crate::haystack::{captures_in, Caseless, Haystack};
 use crate::text::first_chars;
 
 /// What kind of code, which decides how specific it is. The order of the variants is the

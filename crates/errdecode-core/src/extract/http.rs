@@ -5,12 +5,11 @@ use std::sync::LazyLock;
 
 use base64::Engine;
 use regex::Regex;
-
-use crate::haystack::{Caseless, Haystack};
 use serde::Serialize;
 
 use super::{Challenge, Facts};
 use crate::cloud::{classify_host, Cloud, Service};
+use crate::haystack::{Caseless, Haystack};
 use crate::permissions::template_path;
 
 /// How strongly a spelling says "this is the response status".
@@ -191,6 +190,8 @@ static REQUEST_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static URL: LazyLock<Regex> = LazyLock::new(|| crate::text::re(r#"https?://[^\s"'<>`|\\)\]]+"#));
 static CURL_METHOD: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"-X\s*(GET|POST|PUT|PATCH|DELETE)\b"));
+/// Tried only near `.me` or `.users` (see [`Haystack::lines_around`]): its leading words
+/// (`client`, `graph`) are common enough to make a poor literal to search for.
 static SDK_CHAIN: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(
         r"\b(?:graph_?client|graphServiceClient|client|_graphClient|graph)\.(Me|Users\[[^\]]{0,80}\]|users\.by_user_id\([^)]{0,80}\)|Users)((?:\.[A-Za-z]+(?:\[[^\]]{0,80}\])?)*)",
@@ -234,7 +235,9 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
         };
         requests.push((m.start(), method.map(str::to_string), url.to_string(), false));
     }
-    for caps in SDK_CHAIN.captures_iter(haystack) {
+    // A call chain names `.Me` or `.Users` right after the client: the lines around those.
+    let near_chains = haystack.lines_around(haystack.marks(&[".me", ".users"]));
+    for caps in SDK_CHAIN.captures_in(haystack, &near_chains) {
         let root = &caps[1];
         let chain = &caps[2];
         let mut path = String::new();

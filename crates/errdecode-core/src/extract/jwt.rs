@@ -2,7 +2,6 @@
 //! with a broken signature), opaque personal-account tokens, and claim sets pasted as JSON
 //! (pretty or flattened), as people copy them out of jwt.ms.
 
-use crate::haystack::Haystack;
 use std::sync::LazyLock;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,6 +10,7 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 use super::Facts;
+use crate::haystack::Haystack;
 use crate::token::{analyze, RawToken, SignatureState, TokenSource};
 
 /// Stop trying to read JSON after this many attempts; keeps hostile pastes linear.

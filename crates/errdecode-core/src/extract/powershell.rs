@@ -4,11 +4,10 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-
-use crate::haystack::{Caseless, Haystack};
 use serde::Serialize;
 
 use super::Facts;
+use crate::haystack::{Caseless, Haystack};
 
 /// A `Connect-MgGraph` (or `Connect-Graph`, `Connect-ExchangeOnline`) call as written.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,11 +2,11 @@
 
 use std::sync::LazyLock;
 
-use crate::haystack::{Caseless, Haystack};
 use serde::Serialize;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use super::Facts;
+use crate::haystack::{Caseless, Haystack};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimestampFact {
