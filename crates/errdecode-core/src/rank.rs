@@ -101,6 +101,8 @@ pub struct Ranker {
     unfiltered_rules: Vec<usize>,
     /// For each cause, the keys of its support rules and of its refute rules.
     rule_keys: Vec<(Vec<RuleKey>, Vec<RuleKey>)>,
+    /// For each error entry, the causes it lists (by index) with their priors.
+    entry_causes: Vec<Vec<(usize, f32)>>,
 }
 
 impl Ranker {
@@ -137,7 +139,49 @@ impl Ranker {
             })
             .collect();
         let prefixes = AhoCorasick::new(&prefixes).ok();
-        Ranker { rules, prefixes, prefix_rules, unfiltered_rules, rule_keys }
+        let cause_index: std::collections::HashMap<&str, usize> =
+            kb.causes.iter().enumerate().map(|(index, cause)| (cause.id.as_str(), index)).collect();
+        let entry_causes = kb
+            .errors
+            .iter()
+            .map(|entry| {
+                let mut listed: Vec<(usize, f32)> = Vec::new();
+                for cause in &entry.causes {
+                    let Some(&index) = cause_index.get(cause.id.as_str()) else { continue };
+                    // The first listing of a cause is the one that counts.
+                    if !listed.iter().any(|(known, _)| *known == index) {
+                        listed.push((index, cause.prior));
+                    }
+                }
+                listed
+            })
+            .collect();
+        Ranker { rules, prefixes, prefix_rules, unfiltered_rules, rule_keys, entry_causes }
+    }
+
+    /// For each cause, its prior for this paste and the matched entry that lends it: the best
+    /// over the matched errors that list it, each scaled by how well it matched next to the
+    /// best match. Only errors matched with some confidence lend their causes; the best match
+    /// always does.
+    fn priors(
+        &self,
+        matches: &[Match],
+        top_score: f32,
+        causes: usize,
+    ) -> Vec<(f32, Option<usize>)> {
+        let mut priors = vec![(0.0f32, None); causes];
+        if top_score <= 0.0 {
+            return priors;
+        }
+        for m in matches.iter().take(4).filter(|m| m.score >= 0.5 || m.score >= top_score) {
+            for &(cause, listed_prior) in &self.entry_causes[m.entry] {
+                let prior = listed_prior * (m.score / top_score);
+                if prior > priors[cause].0 {
+                    priors[cause] = (prior, Some(m.entry));
+                }
+            }
+        }
+        priors
     }
 
     /// For each pattern rule, its first match in the paste, if any.
@@ -214,8 +258,16 @@ impl Ranker {
         // The pages' text is copied only for the causes that make the list.
         let mut ranked: Vec<Candidate> = Vec::new();
         let mut ruled_out = Vec::new();
+        let priors = self.priors(matches, top_score, kb.causes.len());
         for (cause_index, cause) in kb.causes.iter().enumerate() {
-            let (prior, listed_by) = prior_for(kb, matches, top_score, &cause.id);
+            let (prior, listed_by) = match priors[cause_index] {
+                (prior, Some(entry)) => {
+                    let entry = &kb.errors[entry];
+                    let name = entry.codes.first().unwrap_or(&entry.title).clone();
+                    (prior, Some((entry.id.clone(), name)))
+                }
+                (prior, None) => (prior, None),
+            };
             let (support_keys, refute_keys) = &self.rule_keys[cause_index];
             let support: Vec<(f32, String)> = cause
                 .support
@@ -298,34 +350,6 @@ impl Ranker {
         ruled_out.sort_by(|a, b| a.id.cmp(&b.id));
         (ranked, ruled_out)
     }
-}
-
-/// The prior of `cause` for this paste: the best over the matched errors that list it, each
-/// scaled by how well it matched next to the best match.
-/// Returns the prior and the listing entry's id and display name.
-fn prior_for(
-    kb: &KnowledgeBase,
-    matches: &[Match],
-    top_score: f32,
-    cause: &str,
-) -> (f32, Option<(String, String)>) {
-    let mut best = (0.0f32, None);
-    if top_score <= 0.0 {
-        return best;
-    }
-    // Only errors matched with some confidence lend their causes; the best match always does.
-    for m in matches.iter().take(4).filter(|m| m.score >= 0.5 || m.score >= top_score) {
-        let entry = &kb.errors[m.entry];
-        if let Some(candidate) = entry.causes.iter().find(|c| c.id == cause) {
-            let prior = candidate.prior * (m.score / top_score);
-            if prior > best.0 {
-                let name =
-                    entry.codes.first().map_or_else(|| entry.title.clone(), |code| code.clone());
-                best = (prior, Some((entry.id.clone(), name)));
-            }
-        }
-    }
-    best
 }
 
 /// The parts of a long paste that text patterns are looked for in: the first 448 KiB and the
