@@ -259,6 +259,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn signatures_are_cut_to_their_length() {
+        let text =
+            "a eyJhbGciOi.eyJhdWQiOi.c2lnbmF0dXJlLXBhcnQ b eyJ0eXAiOi.eyJ0aWQiOi.QUJDREVGR0hJSg c";
+        let cut = cut_signatures(text).unwrap();
+        assert_eq!(
+            cut,
+            "a eyJhbGciOi.eyJhdWQiOi.<signature: 19 characters> b eyJ0eXAiOi.eyJ0aWQiOi.<signature: 14 characters> c"
+        );
+        assert_eq!(cut_signatures("eyJhbGciOi.eyJhdWQiOi. and no signature"), None);
+    }
+
+    #[test]
     fn control_bytes_are_counted_without_whitespace_or_escape() {
         let bytes: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
         let naive = bytes

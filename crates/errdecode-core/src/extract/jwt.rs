@@ -259,6 +259,20 @@ mod tests {
     }
 
     #[test]
+    fn finds_claims_deep_in_a_json_document_once() {
+        let mut facts = Facts::default();
+        let paste = r#"{"log":[{"step":1},{"token":{"decoded":{"aud":"https://graph.microsoft.com","tid":"t","roles":["Mail.Read"]}}}]} and {"id":"{id}"}"#;
+        extract_tokens(&Haystack::new(paste), &mut facts);
+        assert_eq!(facts.tokens.len(), 1, "{:?}", facts.tokens);
+        let mut facts = Facts::default();
+        extract_tokens(
+            &Haystack::new(r#"{"error":{"code":"x","inner":{"date":"d"}}}"#),
+            &mut facts,
+        );
+        assert!(facts.tokens.is_empty());
+    }
+
+    #[test]
     fn finds_claims_in_json_and_flat_text() {
         let mut facts = Facts::default();
         extract_tokens(&Haystack::new("Token details\n{\n\"aud\": \"https://graph.microsoft.com\",\n\"tid\": \"t\",\n\"roles\": [\"Calendars.Read\"]\n}"), &mut facts);
