@@ -63,7 +63,10 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
             "the paste looks like binary data; only its readable parts were used".to_string(),
         );
     }
-    let mut text = match String::from_utf8_lossy(bytes) {
+    // Valid UTF-8 (most pastes) is checked by the fast validator; only the rest is repaired.
+    let mut text = match std::str::from_utf8(bytes)
+        .map_or_else(|_| String::from_utf8_lossy(bytes), Cow::Borrowed)
+    {
         Cow::Borrowed(text) => text.to_string(),
         Cow::Owned(text) => {
             if !truncated {

@@ -73,7 +73,7 @@ pub fn extract_statuses(haystack: &Haystack, facts: &mut Facts) {
     let text = haystack.text();
     let mut found: Vec<(usize, u16, Strength)> = Vec::new();
     // Every explicit or prose spelling holds the status as a three-digit number.
-    let near_numbers = haystack.lines_around(three_digit_numbers(haystack.text()));
+    let near_numbers = haystack.lines_around(three_digit_numbers(haystack));
     for caps in STATUS_EXPLICIT.captures_in(haystack, &near_numbers) {
         if let Some(m) = caps.groups().flatten().next() {
             if let Ok(status) = m.as_str().parse::<u16>() {
@@ -119,24 +119,16 @@ pub fn extract_statuses(haystack: &Haystack, facts: &mut Facts) {
 
 /// The offsets of every three-digit number standing as a word of its own (`401`, not `c358`
 /// or `2170`): every spelling of a status holds one.
-fn three_digit_numbers(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let is_word = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_';
-    let mut marks = Vec::new();
-    let mut index = 0;
-    while index < bytes.len() {
-        if !bytes[index].is_ascii_digit() || (index > 0 && is_word(bytes[index - 1])) {
-            index += 1;
-            continue;
-        }
-        let end =
-            bytes[index..].iter().position(|b| !is_word(*b)).map_or(bytes.len(), |n| index + n);
-        if end - index == 3 && bytes[index..end].iter().all(u8::is_ascii_digit) {
-            marks.push(index);
-        }
-        index = end;
-    }
-    marks
+fn three_digit_numbers(haystack: &Haystack) -> Vec<usize> {
+    let bytes = haystack.text().as_bytes();
+    haystack
+        .word_spans()
+        .iter()
+        .filter(|&&(start, end)| {
+            end - start == 3 && bytes[start as usize..end as usize].iter().all(u8::is_ascii_digit)
+        })
+        .map(|&(start, _)| start as usize)
+        .collect()
 }
 
 fn reason_status(reason: &str) -> Option<u16> {
