@@ -50,14 +50,6 @@ impl<'a> Haystack<'a> {
         &self.lower
     }
 
-    pub fn len(&self) -> usize {
-        self.text.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
-    }
-
     /// The lines around `marks` (byte offsets, ascending), each with the line before and the
     /// line after, merged: where a pattern that never spans more than a line can match when
     /// every match of it holds one of the marks. Line ends are left out of the ranges, so a
@@ -222,10 +214,6 @@ impl Caseless {
             .map(move |captures| CaselessCaptures { text, captures })
     }
 
-    /// Whether a short string matches (lower-cased first), for checks on single values.
-    pub fn is_match_str(&self, value: &str) -> bool {
-        self.regex.is_match(&value.to_ascii_lowercase())
-    }
 }
 
 /// Every match of `regex` in `text` that lies within one of `windows` (ascending, disjoint),
