@@ -213,7 +213,6 @@ impl Caseless {
         captures_in(&self.regex, &haystack.lower, windows)
             .map(move |captures| CaselessCaptures { text, captures })
     }
-
 }
 
 /// Every match of `regex` in `text` that lies within one of `windows` (ascending, disjoint),
