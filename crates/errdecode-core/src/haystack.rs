@@ -53,7 +53,8 @@ impl<'a> Haystack<'a> {
     /// The lines around `marks` (byte offsets, ascending), each with the line before and the
     /// line after, merged: where a pattern that never spans more than a line can match when
     /// every match of it holds one of the marks. Line ends are left out of the ranges, so a
-    /// pattern's `\b` and `$` see the same thing at a range's end as in the whole text.
+    /// pattern's `\b` sees the same thing at a range's end as in the whole text (the patterns
+    /// searched this way use neither `$` nor `\z`, which would match at a range's end).
     pub fn lines_around(&self, marks: impl IntoIterator<Item = usize>) -> Vec<Range<usize>> {
         let bytes = self.text.as_bytes();
         let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
