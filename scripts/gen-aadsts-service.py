@@ -129,7 +129,8 @@ GENERIC = set(
     provided given value values found exist exists supported unsupported allowed not
     message content runtime specific returned exception details see see detail information
     contact administrator admin reach out after some time when while which what who
-    authentication failed user users application applications app apps client id""".split()
+    authentication failed user users application applications app apps client id
+    doesn isn don didn wasn aren contain contains expected received provided""".split()
 )
 MIN_DISTINCT = 5
 # Words that only Microsoft's identity stack prints (its components, claims and parameter
