@@ -7,7 +7,6 @@ use errdecode_kb::{ErrorEntry, KnowledgeBase};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::cloud::Service;
 use crate::extract::{CodeKind, Facts};
 use crate::haystack::{Caseless, Found, Haystack};
 use crate::signals::Signal;
@@ -286,7 +285,7 @@ impl MatchIndex {
                     entry.codes.is_empty() && entry.messages.is_empty() && entry.when.is_empty();
                 if !is_status_page
                     || !entry.http_status.contains(&status)
-                    || !product_in_play(&entry.product, facts, haystack)
+                    || !product_in_play(&entry.product, kb, facts, haystack)
                 {
                     continue;
                 }
@@ -349,21 +348,26 @@ impl MatchIndex {
     }
 }
 
-/// Whether a paste is about an entry's product, for status pages that have nothing but a status.
-fn product_in_play(product: &str, facts: &Facts, haystack: &Haystack) -> bool {
-    let lower_has = |needle: &str| haystack.contains_lower(needle);
-    match product {
-        "microsoft-graph" => {
-            facts.requests.iter().any(|r| r.service == Some(Service::MicrosoftGraph))
-                || lower_has("graph")
-                || (!facts.www_authenticate.is_empty() && facts.microsoft_context)
-        }
-        "exchange-online" => lower_has("exchange") || lower_has("outlook"),
-        "entra-id" => !facts.authorities.is_empty() || lower_has("aadsts"),
-        "graph-powershell" => facts.powershell.cmdlets.iter().any(|c| c.contains("-Mg")),
-        "msal" => lower_has("msal"),
-        _ => false,
-    }
+/// Whether a paste is about an entry's product, for status pages that have nothing but a
+/// status. How each product is recognised is data: its hub's `[detect]` table.
+fn product_in_play(product: &str, kb: &KnowledgeBase, facts: &Facts, haystack: &Haystack) -> bool {
+    let Some(detect) = kb.product(product).map(|product| &product.detect) else {
+        return false;
+    };
+    detect.words.iter().any(|word| haystack.contains_lower(word))
+        || facts.requests.iter().any(|request| {
+            request.host.as_deref().is_some_and(|host| {
+                let host = host.to_ascii_lowercase();
+                detect.hosts.iter().any(|suffix| host.ends_with(suffix.as_str()))
+            })
+        })
+        || facts
+            .powershell
+            .cmdlets
+            .iter()
+            .any(|cmdlet| detect.cmdlets.iter().any(|part| cmdlet.contains(part.as_str())))
+        || (detect.authority && !facts.authorities.is_empty())
+        || (detect.challenge && !facts.www_authenticate.is_empty() && facts.microsoft_context)
 }
 
 /// A message template as a regex: literal text, `{}` for any short run, flexible spaces.

@@ -165,8 +165,32 @@ pub struct Product {
     pub topics: Vec<String>,
     /// Where the product stands in lists: lower first.
     pub order: u32,
+    /// How a paste is recognised as being about this product.
+    pub detect: ProductDetect,
     pub body_markdown: String,
     pub origin: Origin,
+}
+
+/// How a paste is recognised as being about a product: it is when any of these holds. It decides
+/// whether the product's status pages (an entry with a status and nothing else) apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductDetect {
+    /// Lower-case words or phrases found anywhere in the paste.
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// Host suffixes of a request URL in the paste (`graph.microsoft.com`, `.sharepoint.com`).
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Substrings of a PowerShell cmdlet name in the paste (`-Mg`, `-PnP`).
+    #[serde(default)]
+    pub cmdlets: Vec<String>,
+    /// An Entra authority URL (`login.microsoftonline.com/...`) in the paste.
+    #[serde(default)]
+    pub authority: bool,
+    /// A `WWW-Authenticate` challenge in a paste that is about Microsoft.
+    #[serde(default)]
+    pub challenge: bool,
 }
 
 /// The permissions that let a caller use one Graph endpoint.

@@ -323,6 +323,8 @@ struct ProductFrontMatter {
     /// Where the product stands in lists (home page, hubs): lower first.
     #[serde(default = "default_order")]
     order: u32,
+    #[serde(default)]
+    detect: crate::model::ProductDetect,
 }
 
 fn default_order() -> u32 {
@@ -337,6 +339,11 @@ fn parse_product(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Produ
         summary: raw.summary,
         topics: raw.topics,
         order: raw.order,
+        detect: ProductDetect {
+            words: raw.detect.words.iter().map(|word| word.to_lowercase()).collect(),
+            hosts: raw.detect.hosts.iter().map(|host| host.to_lowercase()).collect(),
+            ..raw.detect
+        },
         body_markdown: split.body.trim().to_string(),
         origin: Origin { path: file.path.clone(), line: 1 },
     })
