@@ -99,7 +99,7 @@ impl Decoder {
             request.permissions =
                 self.permissions.lookup(request.method.as_deref(), &request.template).cloned();
         }
-        let signals = signals::derive(&facts, &haystack);
+        let signals = signals::derive(&facts);
         let matches = self.index.matches(&self.kb, &facts, &signals, &haystack);
         let in_context = facts.microsoft_context
             || matches.first().is_some_and(|m| m.score > matcher::OFF_DOMAIN_CEILING);
