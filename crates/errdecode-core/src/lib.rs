@@ -22,6 +22,7 @@
 //! options always gives the same document. The shells (the CLI, the web server) read files,
 //! keep the clock and print.
 
+pub mod cause_search;
 pub mod cloud;
 pub mod document;
 pub mod extract;
