@@ -59,6 +59,18 @@ pub fn check(decoder: &Decoder, files: &[SourceFile]) -> Vec<Problem> {
             }
         }
     }
+    for rule in &kb.endpoint_requirements {
+        if !rule.signal.starts_with("endpoint.") || !is_known_signal(&rule.signal) {
+            problems.push(
+                Problem::new(
+                    &rule.origin.path,
+                    Some(rule.origin.line),
+                    format!("unknown endpoint signal `{}`", rule.signal),
+                )
+                .with_hint("a requirement raises one of the `endpoint.*` signals of kb/README.md"),
+            );
+        }
+    }
     for entry in &kb.errors {
         for name in &entry.when {
             if !is_known_signal(name) {

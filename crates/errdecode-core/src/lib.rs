@@ -32,6 +32,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod permissions;
 pub mod rank;
+pub mod requirements;
 pub mod signals;
 pub mod text;
 pub mod token;
@@ -99,6 +100,8 @@ impl Decoder {
         for request in facts.request.iter_mut().chain(facts.requests.iter_mut()) {
             request.permissions =
                 self.permissions.lookup(request.method.as_deref(), &request.template).cloned();
+            request.requirements =
+                requirements::for_request(&self.kb.endpoint_requirements, request);
         }
         let signals = signals::derive(&facts);
         let matches = self.index.matches(&self.kb, &facts, &signals, &haystack);

@@ -7,7 +7,8 @@
 use serde::Serialize;
 
 use crate::cloud::{Cloud, Service};
-use crate::extract::{AuthorityTenant, Facts, RequestTarget};
+use crate::extract::{AuthorityTenant, Facts, RequestFact, RequestTarget};
+use errdecode_kb::RequirementFlow;
 
 use crate::permissions::path_needs_mailbox;
 use crate::token::{TokenFlow, TokenKind, TokenReport, TokenSource};
@@ -76,6 +77,13 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("token.validated_by_own_api", "the person's own API validates the token"),
     ("secret.guid_shaped", "the client secret looks like a GUID"),
     ("cae.challenge", "a Continuous Access Evaluation claims challenge"),
+    ("endpoint.needs_access_policy", "app-only calls need a Teams application access policy"),
+    ("endpoint.protected_api", "the endpoint is a protected Teams API in app-only use"),
+    ("endpoint.needs_site_grant", "Sites.Selected needs a grant on the site"),
+    ("endpoint.needs_licence", "the endpoint needs a licence"),
+    ("endpoint.needs_admin_role", "the operation also needs an administrator role"),
+    ("endpoint.application_only", "the endpoint supports application permissions only"),
+    ("endpoint.mailbox_scoping", "app-only mailbox access can be scoped by Exchange"),
     ("status.400", "the failing response is a 400"),
     ("status.401", "the failing response is a 401"),
     ("status.403", "the failing response is a 403"),
@@ -339,6 +347,9 @@ pub fn derive(facts: &Facts) -> Vec<Signal> {
             "The response carries a claims challenge (Continuous Access Evaluation).",
         );
     }
+    if let Some(request) = request {
+        requirement_signals(&mut signals, request, token);
+    }
     if let Some(status) = facts.http_status {
         let name = match status {
             400 => Some("status.400"),
@@ -353,6 +364,36 @@ pub fn derive(facts: &Facts) -> Vec<Signal> {
         }
     }
     signals.0
+}
+
+/// The knowledge base's requirements of the failing endpoint that concern this caller: those
+/// for app-only callers apply unless the paste shows a user signing in, those for delegated
+/// callers only when it does; `token_holds` needs the token to hold one of its permissions.
+fn requirement_signals(signals: &mut Signals, request: &RequestFact, token: Option<&TokenReport>) {
+    let fired = |name: &str| signals.0.iter().any(|s| s.name == name);
+    let app_only = fired("flow.app_only") || fired("token.app_only");
+    let delegated = !app_only && (fired("flow.delegated") || fired("token.delegated"));
+    let mut raised: Vec<(&'static str, String)> = Vec::new();
+    for rule in &request.requirements {
+        let applies = match rule.flow {
+            RequirementFlow::Any => true,
+            RequirementFlow::AppOnly => !delegated,
+            RequirementFlow::Delegated => delegated,
+        };
+        let holds = rule.token_holds.is_empty()
+            || token.is_some_and(|token| {
+                token.roles.iter().chain(&token.scopes).any(|held| {
+                    rule.token_holds.iter().any(|wanted| wanted.eq_ignore_ascii_case(held))
+                })
+            });
+        let name = CATALOGUE.iter().map(|(name, _)| *name).find(|name| *name == rule.signal);
+        if let (true, true, Some(name)) = (applies, holds, name) {
+            raised.push((name, rule.says.clone()));
+        }
+    }
+    for (name, says) in raised {
+        signals.add(name, says);
+    }
 }
 
 /// The token the analysis is about: a decoded JWT access token first, then pasted claims.
