@@ -308,7 +308,7 @@ impl Ranker {
             for (weight, _) in &support {
                 confidence = 1.0 - (1.0 - confidence) * (1.0 - weight);
             }
-            if prior <= 0.0 {
+            if prior <= 0.0 && !cause.any_error {
                 confidence *= UNLISTED_DISCOUNT;
             }
             let mut lines: Vec<String> = Vec::new();

@@ -122,6 +122,10 @@ pub struct Cause {
     pub refute: Vec<EvidenceRule>,
     pub sources: Vec<String>,
     pub last_reviewed: String,
+    /// The cause can be behind any error (a library's bug, an outage, a clock), so no error
+    /// lists it: evidence for it counts in full instead of at the discount for causes the
+    /// matched error does not list.
+    pub any_error: bool,
     pub sections: Vec<Section>,
     pub origin: Origin,
 }

@@ -215,6 +215,8 @@ struct CauseFrontMatter {
     #[serde(default)]
     sources: Vec<String>,
     last_reviewed: toml::value::Datetime,
+    #[serde(default)]
+    any_error: bool,
 }
 
 #[derive(Deserialize)]
@@ -292,6 +294,7 @@ fn parse_cause(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Cause> 
         refute,
         sources: raw.sources,
         last_reviewed: raw.last_reviewed.to_string(),
+        any_error: raw.any_error,
         sections,
         origin: Origin { path: file.path.clone(), line: 1 },
     })

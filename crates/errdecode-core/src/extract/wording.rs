@@ -121,19 +121,22 @@ static OWN_API: LazyLock<Caseless> = LazyLock::new(|| {
 /// Words about a new version: the change itself.
 static VERSION_MOVE: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(
-        r"upgrad|updat(?:ed|ing|e to)|new(?:er|est)? (?:version|release|module)|latest (?:version|release|module)|since (?:version |v)?\d|after installing|moved to (?:version |v)?\d|bump(?:ed)? (?:to|the)|release \d|version \d",
+        r"upgrad|\bupdat(?:ed|ing|es?)(?:[ ,.;:!)]|$)|new(?:er|est)? (?:version|release|module|package)|latest (?:version|release|module|package)|since (?:version |v)?\d|after installing|moved to (?:version |v)?\d|bump(?:ed)? (?:to|the)|release \d|version \d",
     )
 });
 /// Words about breakage that follows a version change.
 static VERSION_BREAK: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(
-        r"\bbroke|\bbreak|stopped working|no longer work|doesn't work anymore|does not work anymore|not working anymore|used to work|worked (?:fine |well |perfectly )?(?:before|previously|until|on|in|with)|was working|started (?:to )?(?:fail|happen|throw|get)|regression|works? (?:fine |again )?(?:on|with|in) (?:the )?(?:previous|older|old|earlier)",
+        r"\bbroke|\bbreak|stopped working|no longer work|doesn't work anymore|does not work anymore|not working anymore|used to work|worked (?:fine |well |perfectly )?(?:before|previously|until|on|in|with)|was working|(?:started|began|begins|starts) (?:to )?(?:fail|happen|throw|get|return)|regression|works? (?:fine |again )?(?:on|with|in) (?:the )?(?:previous|older|old|earlier)|everything works",
     )
 });
-/// Going back to an earlier version: evidence of a version problem on its own.
+/// Going back to an earlier version, or comparing with one that works: evidence of a version
+/// problem on its own (library reports gh-exchangelib-682, gh-ms-365-mcp-server-413,
+/// gh-msgraph-sdk-dotnet-1095, gh-office-docs-powershell-9082, gh-scubagear-1115,
+/// gh-pnpjs-2102, gh-msgraph-sdk-powershell-3489).
 static VERSION_BACK: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(
-        r"downgrad|roll(?:ed|ing)? ?back to|revert(?:ed|ing)? to (?:version |v)?\d|pinn?(?:ed|ing)? (?:to|the) (?:version|v?\d)|-RequiredVersion",
+        r"downgrad|roll(?:ed|ing)? ?back\b|revert(?:ed|ing)? to (?:version |v)?\d|go(?:ing)? back to (?:version |v|the )?[\d.]*|pinn?(?:ed|ing)? (?:to |the |an? )?(?:earlier|older|previous|version|v?\d)|-RequiredVersion|(?:did not|didn't|does not|doesn't) happen (?:with|in|on|before) (?:the )?(?:\w+ )?(?:version|v?\d)|(?:older|previous|earlier) (?:module |sdk |package |library )?versions? (?:still |did |worked|work)|versions? tried\b|works? (?:fine |again )?(?:with|on|in) (?:version |v)?\d+\.\d|\bon (?:version |v)?\d+\.\d[\d.]* (?:it|the \w+|everything) (?:works|behaves)",
     )
 });
 static DEFAULT_MIXED: LazyLock<Caseless> = LazyLock::new(|| {
