@@ -12,6 +12,8 @@ use crate::haystack::{Caseless, Found, Haystack};
 use crate::signals::Signal;
 use crate::text::{ascii_words, words_of, TermIndex};
 
+/// What similar wording counts for in an entry of a product the paste is not about.
+const OTHER_PRODUCT_SIMILARITY: f32 = 0.5;
 /// The most a match found only by similar wording may score: it suggests, never asserts.
 pub const SIMILARITY_CEILING: f32 = 0.45;
 /// The most anything may score in a paste that names nothing of Microsoft's.
@@ -305,8 +307,20 @@ impl MatchIndex {
         }
 
         // Similar wording: suggestions, never confident on their own.
+        // An entry of a product the paste is not about (by the products' `[detect]` rules)
+        // counts for less, when the paste is recognisably about some product: a Power BI
+        // report's wording is close to many sign-in messages, and those are not its answer.
+        let products_in_play: Vec<&str> = kb
+            .products
+            .iter()
+            .filter(|product| product_in_play(&product.id, kb, facts, haystack))
+            .map(|product| product.id.as_str())
+            .collect();
         for (index, similarity) in self.terms.similar_ids(terms, 12) {
-            let score = SIMILARITY_CEILING * similarity;
+            let product = kb.errors[index].product.as_str();
+            let elsewhere = !products_in_play.is_empty() && !products_in_play.contains(&product);
+            let factor = if elsewhere { OTHER_PRODUCT_SIMILARITY } else { 1.0 };
+            let score = SIMILARITY_CEILING * similarity * factor;
             if let Some(existing) = best.get_mut(&index) {
                 existing.score += 0.02 * similarity;
             } else if score >= 0.08 {
