@@ -22,6 +22,7 @@
 //! options always gives the same document. The shells (the CLI, the web server) read files,
 //! keep the clock and print.
 
+pub mod cause_search;
 pub mod cloud;
 pub mod document;
 pub mod extract;
@@ -31,6 +32,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod permissions;
 pub mod rank;
+pub mod requirements;
 pub mod signals;
 pub mod text;
 pub mod token;
@@ -98,8 +100,10 @@ impl Decoder {
         for request in facts.request.iter_mut().chain(facts.requests.iter_mut()) {
             request.permissions =
                 self.permissions.lookup(request.method.as_deref(), &request.template).cloned();
+            request.requirements =
+                requirements::for_request(&self.kb.endpoint_requirements, request);
         }
-        let signals = signals::derive(&facts, &haystack);
+        let signals = signals::derive(&facts);
         let matches = self.index.matches(&self.kb, &facts, &signals, &haystack);
         let in_context = facts.microsoft_context
             || matches.first().is_some_and(|m| m.score > matcher::OFF_DOMAIN_CEILING);

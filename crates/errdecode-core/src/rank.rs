@@ -16,6 +16,7 @@ use regex_automata::{Anchored, Input};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use serde::Serialize;
 
+use crate::cause_search::CauseSearch;
 use crate::haystack::Haystack;
 use crate::matcher::{Match, OFF_DOMAIN_CEILING};
 use crate::signals::{Signal, CATALOGUE};
@@ -29,6 +30,13 @@ const UNLISTED_MIN_WEIGHT: f32 = 0.4;
 const CONFIDENT_MATCH: f32 = 0.85;
 /// When nothing matched well, causes are held to this share of their evidence.
 const WEAK_MATCH_FLOOR: f32 = 0.35;
+/// A cause's description must share at least this much with the paste's words to count.
+const SEARCH_MIN_SIMILARITY: f32 = 0.05;
+/// The similar-wording fallback fills the list up to this many causes.
+const SEARCH_FILL: usize = 3;
+/// A cause found by similar wording alone gets at most this confidence (for the closest one),
+/// and always less than any cause with evidence of its own.
+const SEARCH_ALONE_WEIGHT: f32 = 0.15;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RankedCause {
@@ -103,6 +111,8 @@ pub struct Ranker {
     rule_keys: Vec<(Vec<RuleKey>, Vec<RuleKey>)>,
     /// For each error entry, the causes it lists (by index) with their priors.
     entry_causes: Vec<Vec<(usize, f32)>>,
+    /// Similar wording between the paste and the causes' descriptions.
+    search: CauseSearch,
 }
 
 impl Ranker {
@@ -156,7 +166,8 @@ impl Ranker {
                 listed
             })
             .collect();
-        Ranker { rules, prefixes, prefix_rules, unfiltered_rules, rule_keys, entry_causes }
+        let search = CauseSearch::new(kb);
+        Ranker { rules, prefixes, prefix_rules, unfiltered_rules, rule_keys, entry_causes, search }
     }
 
     /// For each cause, its prior for this paste and the matched entry that lends it: the best
@@ -297,7 +308,7 @@ impl Ranker {
             for (weight, _) in &support {
                 confidence = 1.0 - (1.0 - confidence) * (1.0 - weight);
             }
-            if prior <= 0.0 {
+            if prior <= 0.0 && !cause.any_error {
                 confidence *= UNLISTED_DISCOUNT;
             }
             let mut lines: Vec<String> = Vec::new();
@@ -328,6 +339,9 @@ impl Ranker {
                 .then(b.prior.total_cmp(&a.prior))
                 .then(kb.causes[a.cause].id.cmp(&kb.causes[b.cause].id))
         });
+        if microsoft_context {
+            self.fill_from_similar_wording(text, &mut ranked, &ruled_out, kb);
+        }
         ranked.truncate(10);
         let ranked = ranked
             .into_iter()
@@ -350,6 +364,53 @@ impl Ranker {
         ruled_out.sort_by(|a, b| a.id.cmp(&b.id));
         (ranked, ruled_out)
     }
+}
+
+impl Ranker {
+    /// When the rules leave fewer than [`SEARCH_FILL`] causes, adds those whose descriptions
+    /// the paste's words come closest to, after every cause with evidence of its own and at a
+    /// confidence that says how little it rests on. The fallback for reports told in words.
+    fn fill_from_similar_wording(
+        &self,
+        text: &str,
+        ranked: &mut Vec<Candidate>,
+        ruled_out: &[RuledOut],
+        kb: &KnowledgeBase,
+    ) {
+        if ranked.len() >= SEARCH_FILL {
+            return;
+        }
+        let paste_terms = crate::text::terms(text);
+        let found = self.search.similar(&paste_terms, SEARCH_FILL * 2);
+        let best = found.first().map_or(1.0, |s| s.score.max(1e-6));
+        let floor = ranked.iter().map(|c| c.confidence).fold(1.0f32, f32::min);
+        for similar in found {
+            if ranked.len() >= SEARCH_FILL {
+                break;
+            }
+            if similar.score < SEARCH_MIN_SIMILARITY
+                || ranked.iter().any(|c| c.cause == similar.cause)
+                || ruled_out.iter().any(|r| r.id == kb.causes[similar.cause].id)
+            {
+                continue;
+            }
+            let confidence = (SEARCH_ALONE_WEIGHT * similar.score / best).min(floor * 0.9);
+            ranked.push(Candidate {
+                cause: similar.cause,
+                confidence: round3(confidence),
+                prior: 0.0,
+                evidence: vec![format!(
+                    "No rule points here; the paste's words are close to this cause's description ({}).",
+                    similar.shared.join(", ")
+                )],
+                listed_by: None,
+            });
+        }
+    }
+}
+
+fn round3(value: f32) -> f32 {
+    (value * 1000.0).round() / 1000.0
 }
 
 /// The parts of a long paste that text patterns are looked for in: the first 448 KiB and the

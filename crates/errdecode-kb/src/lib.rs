@@ -18,6 +18,7 @@ pub mod model;
 mod parse;
 mod permissions;
 mod problem;
+mod requirements;
 mod sections;
 mod tables;
 

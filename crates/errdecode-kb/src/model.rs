@@ -12,6 +12,8 @@ pub struct KnowledgeBase {
     pub causes: Vec<Cause>,
     /// Permissions of the Graph endpoints people call most, least-privileged first.
     pub endpoint_permissions: Vec<EndpointPermissions>,
+    /// What endpoints need beyond a permission (`requirements/*.toml`).
+    pub endpoint_requirements: Vec<EndpointRequirement>,
 }
 
 impl KnowledgeBase {
@@ -120,6 +122,10 @@ pub struct Cause {
     pub refute: Vec<EvidenceRule>,
     pub sources: Vec<String>,
     pub last_reviewed: String,
+    /// The cause can be behind any error (a library's bug, an outage, a clock), so no error
+    /// lists it: evidence for it counts in full instead of at the discount for causes the
+    /// matched error does not list.
+    pub any_error: bool,
     pub sections: Vec<Section>,
     pub origin: Origin,
 }
@@ -205,4 +211,37 @@ pub struct EndpointPermissions {
     pub application: Vec<String>,
     /// The data behind it lives in an Exchange Online mailbox.
     pub needs_mailbox: bool,
+}
+
+/// Which tokens an endpoint requirement concerns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequirementFlow {
+    /// Any caller.
+    #[default]
+    Any,
+    /// App-only callers (client credentials).
+    AppOnly,
+    /// Callers acting for a signed-in user.
+    Delegated,
+}
+
+/// Something an endpoint needs beyond a permission; raises `signal` with `says` as evidence
+/// when the failing request matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndpointRequirement {
+    /// An `endpoint.*` signal of the decoder's catalogue.
+    pub signal: String,
+    /// Path templates (lower-case, `{id}` slots); a trailing `*` also covers every path below.
+    pub paths: Vec<String>,
+    /// Methods it applies to; empty for all.
+    pub methods: Vec<String>,
+    pub flow: RequirementFlow,
+    /// Applies only when the token holds one of these permissions (roles or scopes); empty for
+    /// any token, or none.
+    pub token_holds: Vec<String>,
+    pub says: String,
+    pub sources: Vec<String>,
+    /// The file and line of the rule.
+    pub origin: Origin,
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::frontmatter::{self, line_at, line_of};
 use crate::model::*;
 use crate::sections::SectionKind;
-use crate::{check, permissions, tables, Problem};
+use crate::{check, permissions, requirements, tables, Problem};
 
 /// A file of the knowledge base: its path relative to the root, and its text.
 #[derive(Debug, Clone)]
@@ -39,6 +39,8 @@ pub fn parse(files: &[SourceFile]) -> (KnowledgeBase, Vec<Problem>) {
             }
         } else if path.starts_with("tables/") && path.ends_with(".toml") {
             kb.errors.extend(tables::parse_table(file, &mut problems));
+        } else if path.starts_with("requirements/") && path.ends_with(".toml") {
+            kb.endpoint_requirements.extend(requirements::parse_requirements(file, &mut problems));
         } else if path.starts_with("permissions/") && path.ends_with(".tsv") {
             kb.endpoint_permissions.extend(permissions::parse_table(
                 path,
@@ -53,7 +55,7 @@ pub fn parse(files: &[SourceFile]) -> (KnowledgeBase, Vec<Problem>) {
                     "this file is not part of any known knowledge-base folder",
                 )
                 .with_hint(
-                    "errors/**.md, causes/*.md, products/*.md, tables/*.toml, permissions/*.tsv",
+                    "errors/**.md, causes/*.md, products/*.md, tables/*.toml, permissions/*.tsv, requirements/*.toml",
                 ),
             );
         }
@@ -213,6 +215,8 @@ struct CauseFrontMatter {
     #[serde(default)]
     sources: Vec<String>,
     last_reviewed: toml::value::Datetime,
+    #[serde(default)]
+    any_error: bool,
 }
 
 #[derive(Deserialize)]
@@ -290,6 +294,7 @@ fn parse_cause(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Cause> 
         refute,
         sources: raw.sources,
         last_reviewed: raw.last_reviewed.to_string(),
+        any_error: raw.any_error,
         sections,
         origin: Origin { path: file.path.clone(), line: 1 },
     })

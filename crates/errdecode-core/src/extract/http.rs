@@ -165,6 +165,10 @@ pub struct RequestFact {
     /// Permissions that let a caller use this endpoint, when the endpoint is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<errdecode_kb::EndpointPermissions>,
+    /// What the endpoint needs beyond a permission, from the knowledge base; the signals
+    /// decide which apply to this caller.
+    #[serde(skip)]
+    pub requirements: Vec<errdecode_kb::EndpointRequirement>,
 }
 
 impl RequestFact {
@@ -367,6 +371,7 @@ fn build_request(method: Option<&str>, url: &str, inferred: bool) -> RequestFact
         target,
         inferred,
         permissions: None,
+        requirements: Vec::new(),
     }
 }
 

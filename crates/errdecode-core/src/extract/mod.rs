@@ -9,6 +9,7 @@ mod http;
 mod identity;
 mod powershell;
 mod time;
+mod wording;
 
 pub mod jwt;
 
@@ -23,6 +24,7 @@ pub use identity::{
     is_guid, Authority, AuthorityTenant, IdFact, LibraryVersion, SecretFact, UserFact,
 };
 pub use powershell::{ConnectCall, PowerShellFacts};
+pub use wording::Wording;
 
 use crate::token::TokenReport;
 
@@ -75,6 +77,9 @@ pub struct Facts {
     pub grant_types: Vec<String>,
     pub secrets: Vec<SecretFact>,
     pub libraries: Vec<LibraryVersion>,
+    /// What the paste's words say about the flow, the account, the cloud, the version.
+    #[serde(skip_serializing_if = "Wording::is_empty")]
+    pub context: Wording,
     /// Microsoft hosts, codes or products are named: the paste is in our field.
     pub microsoft_context: bool,
     /// The paste shows only successful responses and no error.
@@ -102,6 +107,7 @@ pub fn extract(haystack: &Haystack, vocabulary: &CodeVocabulary) -> Facts {
     time::extract_timestamps(haystack, &mut facts);
     powershell::extract_powershell(haystack, &mut facts);
     jwt::extract_tokens(haystack, &mut facts);
+    facts.context = wording::extract_wording(haystack);
     facts.microsoft_context = codes::has_microsoft_context(haystack, &facts, vocabulary);
     facts.success_only = facts.error_codes.is_empty()
         && !facts.http_statuses.is_empty()
