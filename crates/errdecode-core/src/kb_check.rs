@@ -59,6 +59,20 @@ pub fn check(decoder: &Decoder, files: &[SourceFile]) -> Vec<Problem> {
             }
         }
     }
+    for mention in &kb.endpoint_mentions {
+        if crate::rank::required_prefixes(&crate::text::ascii_boundaries(&mention.pattern))
+            .is_none()
+        {
+            problems.push(
+                Problem::new(
+                    &mention.origin.path,
+                    Some(mention.origin.line),
+                    "the pattern does not start with a literal of 3 or more characters",
+                )
+                .with_hint("begin each alternative with a word"),
+            );
+        }
+    }
     for rule in &kb.endpoint_requirements {
         if !rule.signal.starts_with("endpoint.") || !is_known_signal(&rule.signal) {
             problems.push(

@@ -29,6 +29,7 @@ pub mod extract;
 pub mod haystack;
 pub mod kb_check;
 pub mod matcher;
+pub mod mentions;
 pub mod normalize;
 pub mod permissions;
 pub mod rank;
@@ -46,6 +47,7 @@ pub use token::TokenReport;
 
 use crate::extract::CodeVocabulary;
 use crate::matcher::MatchIndex;
+use crate::mentions::MentionIndex;
 use crate::rank::Ranker;
 use crate::token::{SignatureState, TokenSource};
 
@@ -64,6 +66,7 @@ pub struct Decoder {
     ranker: Ranker,
     vocabulary: CodeVocabulary,
     permissions: PermissionIndex,
+    mentions: MentionIndex,
 }
 
 impl Decoder {
@@ -74,7 +77,8 @@ impl Decoder {
         let vocabulary =
             CodeVocabulary::new(kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)));
         let permissions = PermissionIndex::new(kb.endpoint_permissions.clone());
-        Decoder { kb, index, ranker, vocabulary, permissions }
+        let mentions = MentionIndex::new(&kb.endpoint_mentions);
+        Decoder { kb, index, ranker, vocabulary, permissions, mentions }
     }
 
     /// Uses another permission table (Microsoft's full permissions file, say).
@@ -97,6 +101,10 @@ impl Decoder {
         let text = normalized.text.as_str();
         let haystack = haystack::Haystack::new(text);
         let mut facts = extract::extract(&haystack, &self.vocabulary);
+        if let Some(request) = self.mentions.infer(&facts, &haystack) {
+            facts.requests.push(request.clone());
+            facts.request = Some(request);
+        }
         for request in facts.request.iter_mut().chain(facts.requests.iter_mut()) {
             request.permissions =
                 self.permissions.lookup(request.method.as_deref(), &request.template).cloned();

@@ -151,7 +151,7 @@ pub fn derive(facts: &Facts) -> Vec<Signal> {
             .permissions
             .as_ref()
             .map_or_else(|| path_needs_mailbox(&request.template), |p| p.needs_mailbox);
-        if needs_mailbox {
+        if needs_mailbox && !request.named_in_words {
             signals.add("request.mailbox", format!("{} reads mailbox data, which lives in Exchange Online: the user needs a licensed cloud mailbox.", request.template));
         }
     }

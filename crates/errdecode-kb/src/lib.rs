@@ -14,6 +14,7 @@
 mod check;
 mod embedded;
 mod frontmatter;
+mod mentions;
 pub mod model;
 mod parse;
 mod permissions;

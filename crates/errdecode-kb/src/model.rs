@@ -14,6 +14,8 @@ pub struct KnowledgeBase {
     pub endpoint_permissions: Vec<EndpointPermissions>,
     /// What endpoints need beyond a permission (`requirements/*.toml`).
     pub endpoint_requirements: Vec<EndpointRequirement>,
+    /// Operations named in words and the endpoints they call (`mentions/*.toml`).
+    pub endpoint_mentions: Vec<EndpointMention>,
 }
 
 impl KnowledgeBase {
@@ -243,5 +245,16 @@ pub struct EndpointRequirement {
     pub says: String,
     pub sources: Vec<String>,
     /// The file and line of the rule.
+    pub origin: Origin,
+}
+
+/// An operation named in words ("add a member to a group") and the Graph endpoint it calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndpointMention {
+    /// A case-insensitive pattern that starts with a literal word.
+    pub pattern: String,
+    pub method: String,
+    /// The path template, lower-case with `{id}` slots.
+    pub path: String,
     pub origin: Origin,
 }

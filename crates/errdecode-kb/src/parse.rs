@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::frontmatter::{self, line_at, line_of};
 use crate::model::*;
 use crate::sections::SectionKind;
-use crate::{check, permissions, requirements, tables, Problem};
+use crate::{check, mentions, permissions, requirements, tables, Problem};
 
 /// A file of the knowledge base: its path relative to the root, and its text.
 #[derive(Debug, Clone)]
@@ -39,6 +39,8 @@ pub fn parse(files: &[SourceFile]) -> (KnowledgeBase, Vec<Problem>) {
             }
         } else if path.starts_with("tables/") && path.ends_with(".toml") {
             kb.errors.extend(tables::parse_table(file, &mut problems));
+        } else if path.starts_with("mentions/") && path.ends_with(".toml") {
+            kb.endpoint_mentions.extend(mentions::parse_mentions(file, &mut problems));
         } else if path.starts_with("requirements/") && path.ends_with(".toml") {
             kb.endpoint_requirements.extend(requirements::parse_requirements(file, &mut problems));
         } else if path.starts_with("permissions/") && path.ends_with(".tsv") {
@@ -55,7 +57,7 @@ pub fn parse(files: &[SourceFile]) -> (KnowledgeBase, Vec<Problem>) {
                     "this file is not part of any known knowledge-base folder",
                 )
                 .with_hint(
-                    "errors/**.md, causes/*.md, products/*.md, tables/*.toml, permissions/*.tsv, requirements/*.toml",
+                    "errors/**.md, causes/*.md, products/*.md, tables/*.toml, permissions/*.tsv, requirements/*.toml, mentions/*.toml",
                 ),
             );
         }

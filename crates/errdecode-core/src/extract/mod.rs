@@ -19,7 +19,7 @@ use serde::Serialize;
 pub use self::time::format_unix;
 pub use self::time::TimestampFact;
 pub use codes::{CodeKind, CodeVocabulary};
-pub use http::{RequestFact, RequestTarget};
+pub use http::{inferred_graph_request, RequestFact, RequestTarget};
 pub use identity::{
     is_guid, Authority, AuthorityTenant, IdFact, LibraryVersion, SecretFact, UserFact,
 };
