@@ -183,7 +183,8 @@ fn token_command_explains_claims_and_keeps_the_signature() {
     assert!(!text.contains(signature), "the signature was printed");
     let output = run(&["token", "--format", "json", &token]);
     let doc = json(&output);
-    assert_eq!(doc["tokens"][0]["flow"], "app-only");
+    assert_eq!(doc["tokens"][0]["token"]["flow"], "app-only");
+    assert_eq!(doc["valid"], false);
     assert!(!stdout(&output).contains(signature));
     let output = run_stdin(&["token"], b"no token here");
     assert_eq!(output.status.code(), Some(1));
