@@ -12,9 +12,10 @@ pub enum Utf16 {
 /// Detects UTF-16: a byte-order mark, or (without one) text whose every other byte is zero
 /// on one side only, as Latin text in UTF-16 is. Returns the encoding and where the text starts.
 pub fn detect_utf16(bytes: &[u8]) -> Option<(Utf16, usize)> {
+    // UTF-16 comes in whole code units: an odd length is something else that starts alike.
     match bytes {
-        [0xFF, 0xFE, ..] => return Some((Utf16::Le, 2)),
-        [0xFE, 0xFF, ..] => return Some((Utf16::Be, 2)),
+        [0xFF, 0xFE, ..] if bytes.len().is_multiple_of(2) => return Some((Utf16::Le, 2)),
+        [0xFE, 0xFF, ..] if bytes.len().is_multiple_of(2) => return Some((Utf16::Be, 2)),
         _ => {}
     }
     if bytes.len() < 4 {
