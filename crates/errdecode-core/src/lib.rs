@@ -25,6 +25,7 @@
 pub mod cause_search;
 pub mod cloud;
 pub mod document;
+pub mod encoding;
 pub mod extract;
 pub mod haystack;
 pub mod kb_check;
@@ -267,8 +268,12 @@ fn summarize(facts: &Facts, matches: &[MatchedError], recognised: bool, empty: b
 fn warnings(facts: &Facts, options: &DecodeOptions) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for token in &facts.tokens {
+        // Only a token that decodes whole can work: a damaged one (`eyJhbGciOi.bad.sig`)
+        // is no live credential.
         if token.source != TokenSource::Jwt
             || !matches!(token.signature, SignatureState::Present { .. })
+            || !token.problems.is_empty()
+            || token.claims.is_empty()
         {
             continue;
         }

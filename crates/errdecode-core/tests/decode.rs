@@ -176,7 +176,8 @@ fn seed_002_error_page_matches_the_graph_401_entry() {
     let doc = decode(&paste);
     assert!(doc.recognised);
     assert!(
-        ["graph-invalid-authentication-token", "graph-401-unauthorized"]
+        // The page fixes it with Disconnect-MgGraph / Connect-MgGraph: the Graph PowerShell 401 fits too.
+        ["graph-invalid-authentication-token", "graph-401-unauthorized", "mgps-401-unauthorized"]
             .contains(&doc.matches[0].id.as_str()),
         "{:?}",
         doc.matches.iter().map(|m| &m.id).collect::<Vec<_>>()
