@@ -134,20 +134,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Show { id } => {
             let kb = decoder.kb();
             let wanted = id.to_ascii_lowercase();
-            let entry = kb
-                .error(&wanted)
-                .or_else(|| {
-                    kb.errors.iter().find(|e| {
-                        e.codes.iter().any(|c| c.to_ascii_lowercase() == wanted)
-                            && e.messages.is_empty()
-                            && e.when.is_empty()
-                    })
-                })
-                .or_else(|| {
-                    kb.errors
-                        .iter()
-                        .find(|e| e.codes.iter().any(|c| c.to_ascii_lowercase() == wanted))
-                });
+            let entry = kb.error(&wanted).or_else(|| kb.error_for_code(&wanted));
             if let Some(entry) = entry {
                 match format {
                     Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(entry)?)?,

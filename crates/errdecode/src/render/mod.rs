@@ -5,7 +5,7 @@ pub mod text;
 
 use std::collections::BTreeMap;
 
-use errdecode_kb::{KnowledgeBase, Tier};
+use errdecode_kb::KnowledgeBase;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -31,18 +31,14 @@ pub fn stats(kb: &KnowledgeBase) -> Stats {
         kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)).collect();
     Stats {
         errors: kb.errors.len(),
-        rich_pages: kb.errors.iter().filter(|e| e.tier == Tier::Rich).count(),
+        rich_pages: kb.errors.iter().filter(|e| e.tier.is_rich()).count(),
         causes: kb.causes.len(),
         products: kb.products.len(),
         endpoints: kb.endpoint_permissions.len(),
         errors_by_product,
         codes: codes.len(),
         aadsts_codes: codes.iter().filter(|c| c.starts_with("AADSTS")).count(),
-        http_status_pages: kb
-            .errors
-            .iter()
-            .filter(|e| e.codes.is_empty() && e.messages.is_empty() && !e.http_status.is_empty())
-            .count(),
+        http_status_pages: kb.errors.iter().filter(|e| e.is_status_page()).count(),
         variations: kb.errors.iter().map(|e| e.variations.len()).sum(),
     }
 }
