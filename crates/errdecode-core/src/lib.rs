@@ -208,7 +208,10 @@ impl Decoder {
         hits.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
-                .then(self.kb.errors[a.index].tier.cmp_rich_first(&self.kb.errors[b.index].tier))
+                .then(
+                    (!self.kb.errors[a.index].tier.is_rich())
+                        .cmp(&!self.kb.errors[b.index].tier.is_rich()),
+                )
                 .then(a.id.cmp(&b.id))
         });
         hits.truncate(limit);
@@ -225,17 +228,6 @@ pub struct SearchHit {
     pub product: String,
     pub gist: String,
     pub score: f32,
-}
-
-trait TierOrder {
-    fn cmp_rich_first(&self, other: &Self) -> std::cmp::Ordering;
-}
-
-impl TierOrder for errdecode_kb::Tier {
-    fn cmp_rich_first(&self, other: &Self) -> std::cmp::Ordering {
-        let rank = |t: &errdecode_kb::Tier| if *t == errdecode_kb::Tier::Rich { 0 } else { 1 };
-        rank(self).cmp(&rank(other))
-    }
 }
 
 fn summarize(facts: &Facts, matches: &[MatchedError], recognised: bool, empty: bool) -> String {

@@ -16,17 +16,7 @@ use crate::render;
 pub fn find_error<'k>(decoder: &'k Decoder, id: &str) -> Option<&'k ErrorEntry> {
     let kb = decoder.kb();
     let wanted = id.trim().to_ascii_lowercase();
-    kb.error(&wanted)
-        .or_else(|| {
-            kb.errors.iter().find(|e| {
-                e.codes.iter().any(|c| c.to_ascii_lowercase() == wanted)
-                    && e.messages.is_empty()
-                    && e.when.is_empty()
-            })
-        })
-        .or_else(|| {
-            kb.errors.iter().find(|e| e.codes.iter().any(|c| c.to_ascii_lowercase() == wanted))
-        })
+    kb.error(&wanted).or_else(|| kb.error_for_code(&wanted))
 }
 
 pub fn run(source: &KbSource, args: ShowArgs) -> Result<ExitCode> {

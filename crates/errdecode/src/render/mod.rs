@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 use errdecode_core::token::TokenVerdict;
 use errdecode_core::{DecodeDocument, SearchHit};
-use errdecode_kb::{Cause, ErrorEntry, KnowledgeBase, Problem, Tier};
+use errdecode_kb::{Cause, ErrorEntry, KnowledgeBase, Problem};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -79,18 +79,14 @@ pub fn stats(kb: &KnowledgeBase) -> Stats {
         kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)).collect();
     Stats {
         errors: kb.errors.len(),
-        rich_pages: kb.errors.iter().filter(|e| e.tier == Tier::Rich).count(),
+        rich_pages: kb.errors.iter().filter(|e| e.tier.is_rich()).count(),
         causes: kb.causes.len(),
         products: kb.products.len(),
         endpoints: kb.endpoint_permissions.len(),
         errors_by_product,
         codes: codes.len(),
         aadsts_codes: codes.iter().filter(|c| c.starts_with("AADSTS")).count(),
-        http_status_pages: kb
-            .errors
-            .iter()
-            .filter(|e| e.codes.is_empty() && e.messages.is_empty() && !e.http_status.is_empty())
-            .count(),
+        http_status_pages: kb.errors.iter().filter(|e| e.is_status_page()).count(),
         variations: kb.errors.iter().map(|e| e.variations.len()).sum(),
     }
 }
