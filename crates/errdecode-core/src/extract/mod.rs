@@ -56,6 +56,11 @@ pub struct Facts {
     pub http_status: Option<u16>,
     /// Every status seen, in paste order (successes too).
     pub http_statuses: Vec<u16>,
+    /// When no number gives the status, the words that name the refusal ("access denied",
+    /// "insufficient privileges", "forbidden", "unauthorized"): `http_status` is read from
+    /// them, and counts for less than a status the paste prints.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status_in_words: Option<String>,
     /// Error codes, most specific first: an AADSTS code before the OAuth `error` that carries
     /// it, a service code before a generic wrapper, an exception name last.
     pub error_codes: Vec<String>,
