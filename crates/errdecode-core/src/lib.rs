@@ -101,13 +101,28 @@ impl Decoder {
         let text = normalized.text.as_str();
         let haystack = haystack::Haystack::new(text);
         let mut facts = extract::extract(&haystack, &self.vocabulary);
+        if let Some(request) = self.cmdlet_request(&facts, text) {
+            facts.requests.push(request.clone());
+            facts.request = Some(request);
+        }
         if let Some(request) = self.mentions.infer(&facts, &haystack) {
             facts.requests.push(request.clone());
             facts.request = Some(request);
         }
         for request in facts.request.iter_mut().chain(facts.requests.iter_mut()) {
-            request.permissions =
-                self.permissions.lookup(request.method.as_deref(), &request.template).cloned();
+            let graph = request.service == Some(cloud::Service::MicrosoftGraph)
+                || (request.service.is_none() && request.host.is_none());
+            if graph {
+                let path = permissions::api_path(&request.url);
+                request.permissions = self.permissions.lookup(request.method.as_deref(), &path);
+                if let Some(found) = &request.permissions {
+                    // The table's template (a segment read as an id may be a literal of it),
+                    // unless another method's row stands in for this one.
+                    if found.method == request.method.as_deref().unwrap_or("GET") {
+                        request.template = found.path.clone();
+                    }
+                }
+            }
             request.requirements =
                 requirements::for_request(&self.kb.endpoint_requirements, request);
         }
@@ -152,6 +167,31 @@ impl Decoder {
             warnings,
             notes,
         }
+    }
+
+    /// The request of the first Graph PowerShell cmdlet the paste shows, when it shows no
+    /// request of its own: `Get-MgUserMessage -UserId x` → `GET /users/{id}/messages`.
+    fn cmdlet_request(&self, facts: &Facts, text: &str) -> Option<extract::RequestFact> {
+        if facts.request.is_some() {
+            return None;
+        }
+        facts.powershell.cmdlets.iter().find_map(|cmdlet| {
+            // A call's line: does it give the last noun's id (`-MessageId`)?
+            let line = text
+                .find(cmdlet.as_str())
+                .map(|at| &text[at..text[at..].find('\n').map_or(text.len(), |end| at + end)])
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let last = cmdlet
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_ascii_uppercase())
+                .map_or("", |(at, _)| &cmdlet[at..]);
+            let with_id =
+                !last.is_empty() && line.contains(&format!("-{}id", last.to_ascii_lowercase()));
+            let (method, path, beta) = self.permissions.cmdlet_endpoint(cmdlet, with_id)?;
+            Some(extract::inferred_cmdlet_request(&method, &path, beta))
+        })
     }
 
     /// Decodes every token in `text` (a bare JWT, a header, a paste), for `errdecode token`.

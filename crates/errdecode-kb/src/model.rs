@@ -10,8 +10,8 @@ pub struct KnowledgeBase {
     pub products: Vec<Product>,
     pub errors: Vec<ErrorEntry>,
     pub causes: Vec<Cause>,
-    /// Permissions of the Graph endpoints people call most, least-privileged first.
-    pub endpoint_permissions: Vec<EndpointPermissions>,
+    /// Every Graph endpoint and the permissions it accepts (`permissions/*.tsv`).
+    pub endpoint_permissions: EndpointTable,
     /// What endpoints need beyond a permission (`requirements/*.toml`).
     pub endpoint_requirements: Vec<EndpointRequirement>,
     /// Operations named in words and the endpoints they call (`mentions/*.toml`).
@@ -207,12 +207,97 @@ pub struct EndpointPermissions {
     pub method: String,
     /// Path template without the version prefix, lower-case, with `{id}` slots.
     pub path: String,
-    /// Delegated (work or school) permissions, least-privileged first.
+    /// Delegated (work or school) permissions in the order to show them: the least-privileged
+    /// first, then those of the endpoint's own resource, read before write for GET.
     pub delegated: Vec<String>,
-    /// Application permissions, least-privileged first.
+    /// Application permissions in the same order; Teams resource-specific ones last.
     pub application: Vec<String>,
+    /// How many of `delegated` (from the start) Microsoft marks least-privileged.
+    pub delegated_least: usize,
+    /// How many of `application` (from the start) Microsoft marks least-privileged.
+    pub application_least: usize,
+    /// Those of `application` that are Teams resource-specific consent permissions: granted
+    /// to a Teams app installed in the team or chat, never in the token's roles.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resource_specific: Vec<String>,
     /// The data behind it lives in an Exchange Online mailbox.
     pub needs_mailbox: bool,
+}
+
+/// The permission table: Graph endpoints with permission names interned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointTable {
+    /// Permission names; rows refer to them by index.
+    pub names: Vec<String>,
+    /// Per name: a Teams resource-specific consent permission.
+    pub resource_specific: Vec<bool>,
+    pub rows: Vec<EndpointRow>,
+}
+
+/// One method of one path in an [`EndpointTable`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointRow {
+    pub method: String,
+    /// Path template as [`EndpointPermissions::path`].
+    pub path: String,
+    /// Indexes into [`EndpointTable::names`], in the order to show them.
+    pub delegated: Vec<u16>,
+    pub application: Vec<u16>,
+    /// How many of the lists (from the start) are least-privileged.
+    pub delegated_least: u8,
+    pub application_least: u8,
+    pub needs_mailbox: bool,
+}
+
+impl EndpointTable {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// How many distinct paths the rows cover.
+    pub fn paths(&self) -> usize {
+        let mut paths: Vec<&str> = self.rows.iter().map(|r| r.path.as_str()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths.len()
+    }
+
+    /// The number of `name`, added when new.
+    pub fn intern(&mut self, name: &str, resource_specific: bool) -> u16 {
+        if let Some(at) = self.names.iter().position(|n| n == name) {
+            self.resource_specific[at] |= resource_specific;
+            return at as u16;
+        }
+        self.names.push(name.to_string());
+        self.resource_specific.push(resource_specific);
+        (self.names.len() - 1) as u16
+    }
+
+    /// A row with its names written out.
+    pub fn permissions(&self, row: &EndpointRow) -> EndpointPermissions {
+        let names = |list: &[u16]| -> Vec<String> {
+            list.iter().map(|&i| self.names[i as usize].clone()).collect()
+        };
+        EndpointPermissions {
+            method: row.method.clone(),
+            path: row.path.clone(),
+            delegated: names(&row.delegated),
+            application: names(&row.application),
+            delegated_least: row.delegated_least as usize,
+            application_least: row.application_least as usize,
+            resource_specific: row
+                .application
+                .iter()
+                .filter(|&&i| self.resource_specific[i as usize])
+                .map(|&i| self.names[i as usize].clone())
+                .collect(),
+            needs_mailbox: row.needs_mailbox,
+        }
+    }
 }
 
 /// Which tokens an endpoint requirement concerns.

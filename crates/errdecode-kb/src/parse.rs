@@ -44,11 +44,7 @@ pub fn parse(files: &[SourceFile]) -> (KnowledgeBase, Vec<Problem>) {
         } else if path.starts_with("requirements/") && path.ends_with(".toml") {
             kb.endpoint_requirements.extend(requirements::parse_requirements(file, &mut problems));
         } else if path.starts_with("permissions/") && path.ends_with(".tsv") {
-            kb.endpoint_permissions.extend(permissions::parse_table(
-                path,
-                &file.text,
-                &mut problems,
-            ));
+            permissions::parse_table(path, &file.text, &mut kb.endpoint_permissions, &mut problems);
         } else {
             problems.push(
                 Problem::new(
