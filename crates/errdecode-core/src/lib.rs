@@ -39,6 +39,8 @@ pub mod signals;
 pub mod text;
 pub mod token;
 
+use std::sync::OnceLock;
+
 use errdecode_kb::KnowledgeBase;
 
 pub use document::{Assessment, DecodeDocument, MatchedError, Warning, FAIRLY_SURE, SCHEMA};
@@ -66,7 +68,8 @@ pub struct Decoder {
     index: MatchIndex,
     ranker: Ranker,
     vocabulary: CodeVocabulary,
-    permissions: PermissionIndex,
+    /// Built from the knowledge base's table the first time a request needs it.
+    permissions: OnceLock<PermissionIndex>,
     mentions: MentionIndex,
 }
 
@@ -77,14 +80,13 @@ impl Decoder {
         let ranker = Ranker::new(&kb);
         let vocabulary =
             CodeVocabulary::new(kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)));
-        let permissions = PermissionIndex::new(kb.endpoint_permissions.clone());
         let mentions = MentionIndex::new(&kb.endpoint_mentions);
-        Decoder { kb, index, ranker, vocabulary, permissions, mentions }
+        Decoder { kb, index, ranker, vocabulary, permissions: OnceLock::new(), mentions }
     }
 
     /// Uses another permission table (Microsoft's full permissions file, say).
     pub fn with_permissions(mut self, permissions: PermissionIndex) -> Decoder {
-        self.permissions = permissions;
+        self.permissions = OnceLock::from(permissions);
         self
     }
 
@@ -92,8 +94,11 @@ impl Decoder {
         &self.kb
     }
 
+    /// The endpoint permission table, parsed and indexed on first use.
     pub fn permissions(&self) -> &PermissionIndex {
-        &self.permissions
+        self.permissions.get_or_init(|| {
+            PermissionIndex::new(std::sync::Arc::clone(self.kb.endpoint_permissions.table()))
+        })
     }
 
     /// Decodes a paste into the document of [`document`].
@@ -102,11 +107,8 @@ impl Decoder {
         let text = normalized.text.as_str();
         let haystack = haystack::Haystack::new(text);
         let mut facts = extract::extract(&haystack, &self.vocabulary);
-        if let Some(request) = self.cmdlet_request(&facts, text) {
-            facts.requests.push(request.clone());
-            facts.request = Some(request);
-        }
-        if let Some(request) = self.mentions.infer(&facts, &haystack) {
+        // A request named in words (a cmdlet, an operation) when the paste shows none.
+        if let Some(request) = self.mentions.infer(&facts, &haystack, || self.permissions()) {
             facts.requests.push(request.clone());
             facts.request = Some(request);
         }
@@ -115,7 +117,7 @@ impl Decoder {
                 || (request.service.is_none() && request.host.is_none());
             if graph {
                 let path = permissions::api_path(&request.url);
-                request.permissions = self.permissions.lookup(request.method.as_deref(), &path);
+                request.permissions = self.permissions().lookup(request.method.as_deref(), &path);
                 if let Some(found) = &request.permissions {
                     // The table's template (a segment read as an id may be a literal of it),
                     // unless another method's row stands in for this one.
@@ -168,31 +170,6 @@ impl Decoder {
             warnings,
             notes,
         }
-    }
-
-    /// The request of the first Graph PowerShell cmdlet the paste shows, when it shows no
-    /// request of its own: `Get-MgUserMessage -UserId x` → `GET /users/{id}/messages`.
-    fn cmdlet_request(&self, facts: &Facts, text: &str) -> Option<extract::RequestFact> {
-        if facts.request.is_some() {
-            return None;
-        }
-        facts.powershell.cmdlets.iter().find_map(|cmdlet| {
-            // A call's line: does it give the last noun's id (`-MessageId`)?
-            let line = text
-                .find(cmdlet.as_str())
-                .map(|at| &text[at..text[at..].find('\n').map_or(text.len(), |end| at + end)])
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            let last = cmdlet
-                .char_indices()
-                .rev()
-                .find(|(_, c)| c.is_ascii_uppercase())
-                .map_or("", |(at, _)| &cmdlet[at..]);
-            let with_id =
-                !last.is_empty() && line.contains(&format!("-{}id", last.to_ascii_lowercase()));
-            let (method, path, beta) = self.permissions.cmdlet_endpoint(cmdlet, with_id)?;
-            Some(extract::inferred_cmdlet_request(&method, &path, beta))
-        })
     }
 
     /// Decodes every token in `text` (a bare JWT, a header, a paste), for `errdecode token`.

@@ -10,6 +10,7 @@
 //! paths in which a segment the request names literally may stand for an `{id}` slot.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use errdecode_kb::{EndpointPermissions, EndpointRow, EndpointTable};
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use serde::Deserialize;
 /// Endpoint permissions, looked up by method and path.
 #[derive(Debug, Clone, Default)]
 pub struct PermissionIndex {
-    table: EndpointTable,
+    table: Arc<EndpointTable>,
     /// (method, template) to row.
     exact: HashMap<(String, String), usize>,
     /// The paths as a tree; node 0 is the root.
@@ -347,12 +348,19 @@ fn looks_like_id(segment: &str) -> bool {
 const METHOD_FALLBACK: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE"];
 
 impl PermissionIndex {
-    pub fn new(table: EndpointTable) -> PermissionIndex {
+    pub fn new(table: impl Into<Arc<EndpointTable>>) -> PermissionIndex {
+        let mut table = table.into();
+        // The shipped table is written in the lookups' spelling already; another one is
+        // respelled (on a copy of its own).
+        if table.rows.iter().any(|row| normalize_template(&row.path) != row.path) {
+            for row in &mut Arc::make_mut(&mut table).rows {
+                row.path = normalize_template(&row.path);
+            }
+        }
         let mut index =
             PermissionIndex { table, exact: HashMap::new(), nodes: vec![Node::default()] };
         for at in 0..index.table.rows.len() {
-            let path = normalize_template(&index.table.rows[at].path);
-            index.table.rows[at].path = path.clone();
+            let path = index.table.rows[at].path.clone();
             let method = index.table.rows[at].method.clone();
             index.exact.entry((method, path.clone())).or_insert(at);
             let mut node = 0;
@@ -1034,7 +1042,7 @@ mod tests {
         };
         let from_file = PermissionIndex::from_microsoft_json(&text).unwrap();
         let kb = errdecode_kb::load_embedded().unwrap();
-        let embedded = PermissionIndex::new(kb.endpoint_permissions.clone());
+        let embedded = PermissionIndex::new(kb.endpoint_permissions.table().clone());
         assert_eq!(from_file.len(), embedded.len());
         assert_eq!(from_file.paths(), embedded.paths());
         let ours: HashMap<(&str, &str), EndpointPermissions> = embedded
@@ -1053,7 +1061,19 @@ mod tests {
     #[test]
     fn embedded_table_answers_the_audit() {
         let kb = errdecode_kb::load_embedded().unwrap();
-        let index = PermissionIndex::new(kb.endpoint_permissions.clone());
+        let table = kb.endpoint_permissions.table();
+        assert!(kb.endpoint_permissions.problems().is_empty());
+        assert_eq!(kb.endpoint_permissions.count(), table.len());
+        // Written in the lookups' spelling: the index shares the table, no copy.
+        let respelled: Vec<&str> = table
+            .rows
+            .iter()
+            .filter(|r| normalize_template(&r.path) != r.path)
+            .map(|r| r.path.as_str())
+            .collect();
+        assert!(respelled.is_empty(), "{:?}", &respelled[..respelled.len().min(5)]);
+        let index = PermissionIndex::new(table.clone());
+        assert!(Arc::ptr_eq(&index.table, table));
         assert!(index.paths() > 7000, "{}", index.paths());
         let users = index.lookup(Some("GET"), "/users").unwrap();
         assert_eq!(
@@ -1088,7 +1108,7 @@ mod cmdlet_tests {
     #[test]
     fn cmdlets_map_to_their_documented_endpoints() {
         let kb = errdecode_kb::load_embedded().unwrap();
-        let index = PermissionIndex::new(kb.endpoint_permissions.clone());
+        let index = PermissionIndex::new(kb.endpoint_permissions.table().clone());
         let cases: &[(&str, bool, &str, &str)] = &[
             ("Get-MgUser", false, "GET", "/users"),
             ("Get-MgUser", true, "GET", "/users/{id}"),

@@ -1,11 +1,12 @@
 //! The knowledge base as the decoder and the renderers see it.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use crate::sections::SectionKind;
+use crate::{Problem, SourceFile};
 
 /// Everything the decoder knows. Loaded once; read-only afterwards (the lookups below are
 /// built on first use and would not see a later change).
@@ -14,8 +15,9 @@ pub struct KnowledgeBase {
     pub products: Vec<Product>,
     pub errors: Vec<ErrorEntry>,
     pub causes: Vec<Cause>,
-    /// Every Graph endpoint and the permissions it accepts (`permissions/*.tsv`).
-    pub endpoint_permissions: EndpointTable,
+    /// Every Graph endpoint and the permissions it accepts (`permissions/*.tsv`), read the
+    /// first time it is asked for.
+    pub endpoint_permissions: EndpointPermissionFiles,
     /// What endpoints need beyond a permission (`requirements/*.toml`).
     pub endpoint_requirements: Vec<EndpointRequirement>,
     /// Operations named in words and the endpoints they call (`mentions/*.toml`).
@@ -340,6 +342,67 @@ pub struct EndpointPermissions {
     pub resource_specific: Vec<String>,
     /// The data behind it lives in an Exchange Online mailbox.
     pub needs_mailbox: bool,
+}
+
+/// The files of the endpoint permission table (`permissions/*.tsv`), parsed the first time the
+/// table is asked for: a command that looks at no endpoint (`token`, `show`, `list`) never
+/// parses them.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct EndpointPermissionFiles {
+    files: Vec<SourceFile>,
+    #[serde(skip)]
+    parsed: OnceLock<(Arc<EndpointTable>, Vec<Problem>)>,
+}
+
+impl EndpointPermissionFiles {
+    /// Adds a table file (before the table is first asked for).
+    pub fn push(&mut self, file: SourceFile) {
+        self.files.push(file);
+        self.parsed = OnceLock::new();
+    }
+
+    fn parsed(&self) -> &(Arc<EndpointTable>, Vec<Problem>) {
+        self.parsed.get_or_init(|| {
+            let mut table = EndpointTable::default();
+            let mut problems = Vec::new();
+            for file in &self.files {
+                crate::permissions::parse_table(&file.path, &file.text, &mut table, &mut problems);
+            }
+            (Arc::new(table), problems)
+        })
+    }
+
+    /// The table, parsed on first use.
+    pub fn table(&self) -> &Arc<EndpointTable> {
+        &self.parsed().0
+    }
+
+    /// The problems of the table files (`kb check` reports them).
+    pub fn problems(&self) -> &[Problem] {
+        &self.parsed().1
+    }
+
+    /// How many endpoints (method and path) the files hold, counted without parsing them.
+    pub fn count(&self) -> usize {
+        match self.parsed.get() {
+            Some((table, _)) => table.len(),
+            None => self.files.iter().map(|f| crate::permissions::count_rows(&f.text)).sum(),
+        }
+    }
+
+    /// How many endpoints (method and path) the table holds.
+    pub fn len(&self) -> usize {
+        self.table().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table().is_empty()
+    }
+
+    /// How many distinct paths the table holds.
+    pub fn paths(&self) -> usize {
+        self.table().paths()
+    }
 }
 
 /// The permission table: Graph endpoints with permission names interned.
