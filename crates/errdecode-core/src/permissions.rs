@@ -286,8 +286,9 @@ fn segments(path: &str) -> Vec<String> {
             segment = "{id}".into();
         } else if segment.starts_with('{') && segment.ends_with("}:") {
             segment = "{id}:".into();
-        } else if let (Some(open), true) = (segment.find('('), segment.ends_with(')')) {
-            // OData key syntax (`users('id')`) or a function call with arguments.
+        } else if let Some(open) = segment.find('(') {
+            // OData key syntax (`users('id')`) or a function call with arguments (its closing
+            // parenthesis may be cut off or followed by quoting: `url('a')")`).
             segment = format!("{}(...)", &segment[..open]);
         }
         let item_path = segment.ends_with(':') && segment.len() > 1 && !segment.starts_with('{');
@@ -925,6 +926,10 @@ mod tests {
             ("/users/<id>/messages", "/users/{id}/messages"),
             ("/me/mailFolders/Inbox/messages", "/me/mailfolders/{id}/messages"),
             ("/me/mailFolders('SentItems')/messages", "/me/mailfolders(...)/messages"),
+            (
+                "/_api/web/getfolderbyserverrelativeurl('a%20b')\")",
+                "/_api/web/getfolderbyserverrelativeurl(...)",
+            ),
             (
                 "/users/x@y.com/mailFolders/deleteditems/childFolders/archive",
                 "/users/{id}/mailfolders/{id}/childfolders/{id}",
