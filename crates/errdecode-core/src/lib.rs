@@ -39,6 +39,8 @@ pub mod signals;
 pub mod text;
 pub mod token;
 
+use std::sync::OnceLock;
+
 use errdecode_kb::KnowledgeBase;
 
 pub use document::{Assessment, DecodeDocument, MatchedError, Warning, FAIRLY_SURE, SCHEMA};
@@ -66,7 +68,8 @@ pub struct Decoder {
     index: MatchIndex,
     ranker: Ranker,
     vocabulary: CodeVocabulary,
-    permissions: PermissionIndex,
+    /// Built from the knowledge base's table the first time a request needs it.
+    permissions: OnceLock<PermissionIndex>,
     mentions: MentionIndex,
 }
 
@@ -77,14 +80,13 @@ impl Decoder {
         let ranker = Ranker::new(&kb);
         let vocabulary =
             CodeVocabulary::new(kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)));
-        let permissions = PermissionIndex::new(kb.endpoint_permissions.clone());
         let mentions = MentionIndex::new(&kb.endpoint_mentions);
-        Decoder { kb, index, ranker, vocabulary, permissions, mentions }
+        Decoder { kb, index, ranker, vocabulary, permissions: OnceLock::new(), mentions }
     }
 
     /// Uses another permission table (Microsoft's full permissions file, say).
     pub fn with_permissions(mut self, permissions: PermissionIndex) -> Decoder {
-        self.permissions = permissions;
+        self.permissions = OnceLock::from(permissions);
         self
     }
 
@@ -92,8 +94,11 @@ impl Decoder {
         &self.kb
     }
 
+    /// The endpoint permission table, parsed and indexed on first use.
     pub fn permissions(&self) -> &PermissionIndex {
-        &self.permissions
+        self.permissions.get_or_init(|| {
+            PermissionIndex::new(std::sync::Arc::clone(self.kb.endpoint_permissions.table()))
+        })
     }
 
     /// Decodes a paste into the document of [`document`].
@@ -102,13 +107,25 @@ impl Decoder {
         let text = normalized.text.as_str();
         let haystack = haystack::Haystack::new(text);
         let mut facts = extract::extract(&haystack, &self.vocabulary);
-        if let Some(request) = self.mentions.infer(&facts, &haystack) {
+        // A request named in words (a cmdlet, an operation) when the paste shows none.
+        if let Some(request) = self.mentions.infer(&facts, &haystack, || self.permissions()) {
             facts.requests.push(request.clone());
             facts.request = Some(request);
         }
         for request in facts.request.iter_mut().chain(facts.requests.iter_mut()) {
-            request.permissions =
-                self.permissions.lookup(request.method.as_deref(), &request.template).cloned();
+            let graph = request.service == Some(cloud::Service::MicrosoftGraph)
+                || (request.service.is_none() && request.host.is_none());
+            if graph {
+                let path = permissions::api_path(&request.url);
+                request.permissions = self.permissions().lookup(request.method.as_deref(), &path);
+                if let Some(found) = &request.permissions {
+                    // The table's template (a segment read as an id may be a literal of it),
+                    // unless another method's row stands in for this one.
+                    if found.method == request.method.as_deref().unwrap_or("GET") {
+                        request.template = found.path.clone();
+                    }
+                }
+            }
             request.requirements =
                 requirements::for_request(&self.kb.endpoint_requirements, request);
         }

@@ -731,22 +731,31 @@ fn fact_rows(doc: &DecodeDocument) -> Vec<FactRow> {
             Some(RequestTarget::User(user)) => detail.push(format!("for the user {user}")),
             None => {}
         }
-        if request.inferred {
-            detail.push("inferred from an SDK call".into());
+        if request.named_in_words {
+            detail.push("inferred from the words of the paste".into());
+        } else if request.inferred {
+            detail.push("inferred from an SDK call or cmdlet".into());
         }
         values.push(detail.join(", "));
         if let Some(permissions) = &request.permissions {
+            use errdecode_core::permissions::needs_list;
             if !permissions.delegated.is_empty() {
                 values.push(format!(
                     "Delegated permissions this endpoint accepts: {}",
-                    permissions.delegated.join(", ")
+                    needs_list(&permissions.delegated, permissions.delegated_least, &[])
                 ));
             }
             if !permissions.application.is_empty() {
                 values.push(format!(
                     "Application permissions this endpoint accepts: {}",
-                    permissions.application.join(", ")
+                    needs_list(
+                        &permissions.application,
+                        permissions.application_least,
+                        &permissions.resource_specific
+                    )
                 ));
+            } else if permissions.path == "/me" || permissions.path.starts_with("/me/") {
+                values.push("No application permission: /me needs a signed-in user.".into());
             }
             if permissions.needs_mailbox {
                 values.push("The data lives in an Exchange Online mailbox.".into());

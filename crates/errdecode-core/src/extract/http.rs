@@ -458,6 +458,17 @@ pub fn inferred_graph_request(method: &str, path: &str) -> RequestFact {
     request
 }
 
+/// The Microsoft Graph request a Graph PowerShell cmdlet makes (`Get-MgUserMessage` →
+/// `GET /users/{id}/messages`), for a paste that shows the cmdlet and no URL.
+pub fn inferred_cmdlet_request(method: &str, path: &str, beta: bool) -> RequestFact {
+    let version = if beta { "beta" } else { "v1.0" };
+    let mut request =
+        build_request(Some(method), &format!("https://graph.microsoft.com/{version}{path}"), true);
+    // The cmdlet's name tells the endpoint, not whose data: `{id}` is no user.
+    request.target = None;
+    request
+}
+
 fn build_request(method: Option<&str>, url: &str, inferred: bool) -> RequestFact {
     let without_query = without_query(url);
     let (host, path) = match without_query.split_once("://") {
@@ -667,7 +678,7 @@ mod tests {
             "var r = await graphClient.Me.MailFolders.Inbox.Messages.Request().GetAsync();",
         );
         assert_eq!(r.target, Some(RequestTarget::Me));
-        assert_eq!(r.template, "/me/mailfolders/inbox/messages");
+        assert_eq!(r.template, "/me/mailfolders/{id}/messages");
         assert!(r.inferred);
 
         let r =

@@ -19,7 +19,8 @@ use serde::Serialize;
 pub use self::time::format_unix;
 pub use self::time::TimestampFact;
 pub use codes::{CodeKind, CodeVocabulary};
-pub use http::{inferred_graph_request, RequestFact, RequestTarget};
+pub(crate) use http::percent_decode;
+pub use http::{inferred_cmdlet_request, inferred_graph_request, RequestFact, RequestTarget};
 pub use identity::{
     is_guid, Authority, AuthorityTenant, IdFact, LibraryVersion, SecretFact, UserFact,
 };

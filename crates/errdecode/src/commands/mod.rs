@@ -73,7 +73,7 @@ pub fn long_version() -> String {
                 kb.errors.len(),
                 kb.causes.len(),
                 kb.products.len(),
-                kb.endpoint_permissions.len()
+                kb.endpoint_permissions.count()
             )
         }
         Err(_) => format!("{version} (the embedded knowledge base is not valid)"),
