@@ -6,8 +6,9 @@
 //! with JavaScript off, try hostile and oversized pastes, search the static export, and save
 //! screenshots to `target/screenshots/`.
 //!
-//! Without `chromium` and `chromedriver` the tests are skipped with a message, unless the
-//! environment variable `CI` is set, where a missing browser is a failure.
+//! Without `chromium` and `chromedriver` each test says "skipped" on the terminal (past the
+//! test harness's output capture, so it shows beside `ok`), unless the environment variable
+//! `CI` is set (to anything but `false` or `0`), where a missing browser is a failure.
 
 mod common;
 
@@ -51,6 +52,20 @@ fn browser_tools() -> Result<(PathBuf, PathBuf), String> {
     Ok((chromium, driver))
 }
 
+/// Whether the environment says this is a CI run, where nothing may be skipped.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !matches!(value.trim(), "" | "false" | "0"))
+}
+
+/// Says "skipped" on the terminal: written to the stderr file itself, because the harness
+/// captures `eprintln!` of passing tests and the test would show a bare `ok`.
+fn skipped(reason: &str) {
+    use std::io::Write;
+    let test = std::thread::current().name().unwrap_or("browser test").to_string();
+    let line = format!("\n{test}: skipped: {reason}\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
 /// A running chromedriver; it and its browsers stop when this is dropped.
 struct Driver {
     child: Child,
@@ -64,10 +79,10 @@ impl Driver {
         let (chromium, driver) = match browser_tools() {
             Ok(tools) => tools,
             Err(reason) => {
-                if std::env::var_os("CI").is_some() {
+                if in_ci() {
                     panic!("browser tests need Chromium in CI: {reason}");
                 }
-                eprintln!("skipping the browser test: {reason}");
+                skipped(&reason);
                 return None;
             }
         };

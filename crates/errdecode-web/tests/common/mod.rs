@@ -95,17 +95,16 @@ pub fn form_body(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-/// `../shared` beside the repository.
-pub fn shared_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+/// The vendored test inputs (`fixtures/` at the top of the repository, see its README).
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
 
 /// The seed forum post: a Graph 401 on calendar events with pasted app-only claims.
 pub fn seed_paste() -> String {
-    let path = shared_dir().join("seeds/000_ee8fd830ad4052b7.txt");
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!("cannot read {}: {e} (is ../shared beside the repository?)", path.display())
-    });
+    let path = fixtures_dir().join("seeds/000_ee8fd830ad4052b7.txt");
+    let bytes = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("cannot read the vendored seed {}: {e}", path.display()));
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
