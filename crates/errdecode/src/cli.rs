@@ -71,12 +71,21 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
         addr: std::net::SocketAddr,
+        /// Take feedback on diagnoses into this store: a SQLite file (created when missing) or
+        /// postgres://... (off without it).
+        #[arg(long, value_name = "PATH|postgres://...")]
+        feedback_db: Option<String>,
     },
     /// Write the site as static files (every browse, error and cause page, search, assets).
     #[cfg(feature = "web")]
     Export {
         /// Folder to write into: new, empty, or an earlier export.
         dir: PathBuf,
+    },
+    /// What the verdicts given on diagnoses say (`serve --feedback-db`).
+    Feedback {
+        #[command(subcommand)]
+        command: crate::feedback::FeedbackCommand,
     },
     /// Knowledge-base tools.
     Kb {
@@ -211,11 +220,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "web")]
-        Command::Serve { addr } => {
+        Command::Serve { addr, feedback_db } => {
+            let feedback = match &feedback_db {
+                Some(spec) => Some(crate::feedback::for_serve(spec, decoder.kb())?),
+                None => None,
+            };
             let site = errdecode_web::Site::new(std::sync::Arc::new(decoder))
                 .context("the site's templates did not compile")?;
             errdecode_web::init_logging();
-            errdecode_web::serve_forever(site, addr, |bound| {
+            errdecode_web::serve_forever_with(site, addr, feedback, |bound| {
                 let _ = writeln!(out, "errdecode: serving on http://{bound}/ (Ctrl-C to stop)");
                 let _ = out.flush();
             })
@@ -240,6 +253,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 summary.dir.display()
             )?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Feedback { command } => {
+            crate::feedback::run(command, format, decoder.kb(), cli.kb.as_deref())
         }
         Command::Kb { command: KbCommand::Check } => unreachable!("handled before loading"),
         Command::Kb { command: KbCommand::Stats } => {

@@ -6,6 +6,7 @@
 //! - 2: usage error, unreadable input, invalid knowledge base
 
 mod cli;
+mod feedback;
 mod input;
 mod render;
 
