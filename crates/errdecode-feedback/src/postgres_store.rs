@@ -1,6 +1,6 @@
 //! PostgreSQL, for several replicas: a small pool of connections.
 
-use std::sync::Mutex;
+use std::sync::{mpsc, Arc, Mutex};
 
 use postgres::{Client, NoTls, Statement};
 
@@ -10,12 +10,18 @@ use crate::{Record, Result};
 /// The migrations, oldest first: `migrations/postgres/NNNN_*.sql`.
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_feedback.sql"))];
 
-/// Connections kept open between requests.
-const POOL_SIZE: usize = 8;
+/// Connections (one per worker thread).
+const POOL_SIZE: usize = 4;
 
+/// A job for a worker: runs on the worker's connection.
+type Job = Box<dyn FnOnce(&mut Option<Connection>) + Send>;
+
+/// The store. Each connection lives on a worker thread of its own, which connects, runs the
+/// jobs and closes it: the blocking client is never created, used or dropped on a thread of
+/// an async runtime, whatever thread calls the store.
 pub struct PostgresStore {
-    url: String,
-    idle: Mutex<Vec<Connection>>,
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    workers: Mutex<Vec<std::thread::JoinHandle<()>>>,
 }
 
 /// A connection with its insert statement prepared once.
@@ -26,42 +32,112 @@ struct Connection {
 
 const INSERT: &str = "INSERT INTO feedback (day, kb_version, entry, causes, verdict, cause, fp_codes, fp_status, fp_endpoint, fp_flow, fp_cloud, fp_token_kind) VALUES ($1::text::date, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
+impl Connection {
+    /// Connects and applies pending migrations (so that the table exists before the insert is
+    /// prepared; on a migrated database this is one query).
+    fn open(url: &str) -> Result<Connection> {
+        let mut client = Client::connect(url, NoTls)?;
+        migrate(&mut client)?;
+        let insert = client.prepare(INSERT)?;
+        Ok(Connection { client, insert })
+    }
+}
+
 impl PostgresStore {
     /// Connects, and applies pending migrations (under an advisory lock, so that replicas
     /// starting together apply each migration once).
     pub fn connect(url: &str) -> Result<PostgresStore> {
-        let mut client = Client::connect(url, NoTls)?;
-        migrate(&mut client)?;
-        let insert = client.prepare(INSERT)?;
-        let idle = Mutex::new(vec![Connection { client, insert }]);
-        Ok(PostgresStore { url: url.to_string(), idle })
+        let (sender, receiver) = mpsc::channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let workers = (0..POOL_SIZE)
+            .map(|i| {
+                let receiver = Arc::clone(&receiver);
+                let url = url.to_string();
+                std::thread::Builder::new()
+                    .name(format!("feedback-pg-{i}"))
+                    .spawn(move || worker(&url, &receiver))
+                    .expect("a feedback worker thread starts")
+            })
+            .collect();
+        let store = PostgresStore { jobs: Mutex::new(Some(sender)), workers: Mutex::new(workers) };
+        // The first job connects and migrates: a wrong URL fails here, at start-up.
+        store.with_client(|_| Ok(()))?;
+        Ok(store)
     }
 
-    /// Runs `f` on an idle connection (or a new one); the connection goes back to the pool
-    /// unless the call failed, in case the failure was the connection's.
-    fn with_connection<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let mut connection = match idle {
-            Some(connection) if !connection.client.is_closed() => connection,
-            _ => {
-                let mut client = Client::connect(&self.url, NoTls)?;
-                let insert = client.prepare(INSERT)?;
-                Connection { client, insert }
-            }
-        };
-        let result = f(&mut connection);
-        if result.is_ok() {
-            let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-            if idle.len() < POOL_SIZE {
-                idle.push(connection);
-            }
+    /// Runs `f` on a worker's connection and waits for its result.
+    fn with_connection<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (reply, answer) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |slot: &mut Option<Connection>| {
+            let result = (|| {
+                if slot.as_ref().is_none_or(|c| c.client.is_closed()) {
+                    *slot = Some(Connection::open(&worker_url())?);
+                }
+                f(slot.as_mut().expect("connected above"))
+            })();
+            let _ = reply.send(result);
+        });
+        let sent = self
+            .jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|jobs| jobs.send(job).is_ok())
+            .unwrap_or(false);
+        if !sent {
+            return Err(crate::Error::Invalid("the PostgreSQL store is closed".into()));
         }
-        result
+        answer
+            .recv()
+            .unwrap_or_else(|_| Err(crate::Error::Invalid("a PostgreSQL worker stopped".into())))
     }
 
-    fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+    fn with_client<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Client) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
         self.with_connection(|connection| f(&mut connection.client))
     }
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        // Closing the queue ends the workers, which close their connections.
+        self.jobs.lock().unwrap_or_else(|p| p.into_inner()).take();
+        for worker in self.workers.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn worker(url: &str, receiver: &Mutex<mpsc::Receiver<Job>>) {
+    let mut slot: Option<Connection> = None;
+    CURRENT_URL.with(|current| *current.borrow_mut() = url.to_string());
+    loop {
+        let job = receiver.lock().unwrap_or_else(|p| p.into_inner()).recv();
+        match job {
+            Ok(job) => {
+                job(&mut slot);
+                // A failed job may have broken the connection: reconnect on the next one.
+                if slot.as_ref().is_some_and(|c| c.client.is_closed()) {
+                    slot = None;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+}
+
+thread_local! {
+    /// The URL a worker thread connects to.
+    static CURRENT_URL: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+fn worker_url() -> String {
+    CURRENT_URL.with(|current| current.borrow().clone())
 }
 
 fn migrate(client: &mut Client) -> Result<()> {
@@ -91,7 +167,7 @@ impl Store for PostgresStore {
 
     fn insert(&self, record: &Record) -> Result<()> {
         let v = InsertValues::of(record)?;
-        self.with_connection(|connection| {
+        self.with_connection(move |connection| {
             connection.client.execute(
                 &connection.insert,
                 &[
@@ -144,7 +220,7 @@ impl Store for PostgresStore {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        self.with_client(|client| {
+        self.with_client(move |client| {
             let rows = client.query(&sql, &[&(limit as i64)])?;
             Ok(rows
                 .iter()

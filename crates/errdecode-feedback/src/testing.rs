@@ -32,11 +32,18 @@ pub fn postgres_url(test: &str) -> Option<String> {
             .collect::<String>()
     )
     .to_ascii_lowercase();
-    let mut client = postgres::Client::connect(&base, postgres::NoTls)
-        .unwrap_or_else(|e| panic!("{test}: cannot connect to ERRDECODE_TEST_POSTGRES: {e}"));
-    client
-        .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
-        .expect("create a schema for the test");
+    // On a thread of its own: the blocking client must not run inside a test's runtime.
+    let (url, name, test_name) = (base.clone(), schema.clone(), test.to_string());
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap_or_else(|e| {
+            panic!("{test_name}: cannot connect to ERRDECODE_TEST_POSTGRES: {e}")
+        });
+        client
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}"))
+            .expect("create a schema for the test");
+    })
+    .join()
+    .expect("the test schema is created");
     let separator = if base.contains('?') { '&' } else { '?' };
     Some(format!("{base}{separator}options=-c%20search_path%3D{schema}"))
 }

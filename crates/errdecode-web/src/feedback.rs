@@ -446,7 +446,7 @@ pub(crate) async fn api_post(
 }
 
 /// The report page, or the form asking for the admin token.
-async fn admin(state: &AppState, offered: Option<&str>) -> Result<Response, Refused> {
+async fn admin(state: &AppState, offered: Option<&str>, bearer: bool) -> Result<Response, Refused> {
     let feedback = feedback_of(&state.clone())?;
     if feedback.admin_token.is_none() {
         return Err(not_found(
@@ -467,8 +467,16 @@ async fn admin(state: &AppState, offered: Option<&str>) -> Result<Response, Refu
     };
     let allowed = offered.is_some_and(|token| feedback.admin_allows(token));
     if !allowed {
+        if bearer {
+            return Err(refusal(
+                StatusCode::UNAUTHORIZED,
+                "Not allowed",
+                "That token is not the admin token.".to_string(),
+            ));
+        }
+        // The login form is a page of its own (error statuses get the site's error page).
         let html = pages::render_feedback_report(site, None, offered.is_some(), ADMIN_PATH)?;
-        return Ok(no_store(StatusCode::UNAUTHORIZED, html));
+        return Ok(no_store(StatusCode::OK, html));
     }
     let store = Arc::clone(&feedback.store);
     let tallies = tokio::task::spawn_blocking(move || store.tally())
@@ -489,7 +497,7 @@ async fn admin_get(State(state): State<AppState>, headers: HeaderMap) -> Result<
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
-    admin(&state, bearer).await
+    admin(&state, bearer, bearer.is_some()).await
 }
 
 #[derive(Deserialize)]
@@ -505,7 +513,7 @@ async fn admin_post(
 ) -> Result<Response, Refused> {
     check_same_origin(&headers)?;
     let token = form.map(|Form(f)| f.token).unwrap_or_default();
-    admin(&state, Some(token.as_str())).await
+    admin(&state, Some(token.as_str()), false).await
 }
 
 /// The site's feedback routes (the API route is in [`crate::api::routes`]).
