@@ -40,7 +40,7 @@ pub mod token;
 
 use errdecode_kb::KnowledgeBase;
 
-pub use document::{DecodeDocument, MatchedError, Warning, SCHEMA};
+pub use document::{Assessment, DecodeDocument, MatchedError, Warning, FAIRLY_SURE, SCHEMA};
 pub use extract::Facts;
 pub use permissions::PermissionIndex;
 pub use token::TokenReport;
@@ -135,7 +135,7 @@ impl Decoder {
                 }
             })
             .collect();
-        let recognised = matches.first().is_some_and(|m| m.score >= 0.5);
+        let recognised = matches.first().is_some_and(|m| m.score >= FAIRLY_SURE);
         let summary = summarize(&facts, &matches, recognised, normalized.text.trim().is_empty());
         let mut notes = normalized.notes;
         notes.append(&mut facts.notes);
@@ -146,6 +146,7 @@ impl Decoder {
             facts,
             signals,
             matches,
+            assessment: Assessment::of(&causes),
             causes,
             ruled_out,
             warnings,

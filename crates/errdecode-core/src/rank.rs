@@ -48,6 +48,10 @@ pub struct RankedCause {
     /// The matched error that lists this cause, when one does.
     pub listed_by: Option<String>,
     pub prior: f32,
+    /// How often the matched error comes from this cause before any evidence: the base rate,
+    /// kept apart from the evidence found in the paste.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_rate: Option<String>,
     /// How to confirm it (Markdown), from the cause's page.
     pub how_to_confirm: Option<String>,
 }
@@ -72,6 +76,7 @@ struct Candidate {
     prior: f32,
     evidence: Vec<String>,
     listed_by: Option<String>,
+    base_rate: Option<String>,
 }
 
 /// What an evidence rule looks at, resolved once: a signal by its place in the catalogue, a
@@ -311,11 +316,13 @@ impl Ranker {
             if prior <= 0.0 && !cause.any_error {
                 confidence *= UNLISTED_DISCOUNT;
             }
-            let mut lines: Vec<String> = Vec::new();
-            if let Some((_, name)) = &listed_by {
-                lines.push(format!("A usual cause of {name}."));
-            }
-            lines.extend(support.into_iter().map(|(_, line)| line));
+            let base_rate = listed_by.as_ref().map(|(_, name)| {
+                format!(
+                    "Before any evidence, about {}% of {name} cases come from this cause.",
+                    (prior * 100.0).round()
+                )
+            });
+            let mut lines: Vec<String> = support.into_iter().map(|(_, line)| line).collect();
             for (weight, _, line) in refute {
                 confidence *= 1.0 - weight;
                 lines.push(format!("Against: {line}"));
@@ -331,6 +338,7 @@ impl Ranker {
                 prior,
                 evidence: lines,
                 listed_by: listed_by.map(|(id, _)| id),
+                base_rate,
             });
         }
         ranked.sort_by(|a, b| {
@@ -355,6 +363,7 @@ impl Ranker {
                     summary: cause.summary.clone(),
                     listed_by: candidate.listed_by,
                     prior: candidate.prior,
+                    base_rate: candidate.base_rate,
                     how_to_confirm: cause
                         .section(errdecode_kb::SectionKind::Confirm)
                         .map(|s| s.markdown.clone()),
@@ -404,6 +413,7 @@ impl Ranker {
                     similar.shared.join(", ")
                 )],
                 listed_by: None,
+                base_rate: None,
             });
         }
     }

@@ -84,6 +84,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("endpoint.needs_admin_role", "the operation also needs an administrator role"),
     ("endpoint.application_only", "the endpoint supports application permissions only"),
     ("endpoint.mailbox_scoping", "app-only mailbox access can be scoped by Exchange"),
+    (
+        "endpoint.delegated_only",
+        "an app-only caller calls an endpoint with no application permission",
+    ),
     ("status.400", "the failing response is a 400"),
     ("status.401", "the failing response is a 401"),
     ("status.403", "the failing response is a 403"),
@@ -373,6 +377,21 @@ fn requirement_signals(signals: &mut Signals, request: &RequestFact, token: Opti
     let fired = |name: &str| signals.0.iter().any(|s| s.name == name);
     let app_only = fired("flow.app_only") || fired("token.app_only");
     let delegated = !app_only && (fired("flow.delegated") || fired("token.delegated"));
+    // The permission table says the endpoint takes no application permission, and the caller
+    // is app-only (by the token or by the paste's words).
+    if let Some(permissions) = request.permissions.as_ref().filter(|_| app_only) {
+        if permissions.application.is_empty() && !permissions.delegated.is_empty() {
+            signals.add(
+                "endpoint.delegated_only",
+                format!(
+                    "{} {} accepts no application permission, only delegated ones ({}): an app-only caller cannot use it.",
+                    permissions.method,
+                    permissions.path,
+                    list(&permissions.delegated, 3)
+                ),
+            );
+        }
+    }
     let mut raised: Vec<(&'static str, String)> = Vec::new();
     for rule in &request.requirements {
         let applies = match rule.flow {
