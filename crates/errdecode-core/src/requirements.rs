@@ -13,7 +13,7 @@ pub fn for_request(
     let method = request.method.as_deref().unwrap_or("GET").to_ascii_uppercase();
     rules
         .iter()
-        .filter(|rule| rule.methods.is_empty() || rule.methods.iter().any(|m| *m == method))
+        .filter(|rule| rule.methods.is_empty() || rule.methods.contains(&method))
         .filter(|rule| rule.paths.iter().any(|path| path_covers(path, &request.template)))
         .cloned()
         .collect()

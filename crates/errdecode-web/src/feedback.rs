@@ -201,23 +201,23 @@ impl RateLimiter {
 
 /// A refusal: an [`AppError`], or a status with its own words (the error middleware writes
 /// the body, a page or JSON, like every other error's).
-pub(crate) struct Refused(Response);
+pub(crate) struct Refused(Box<Response>);
 
 impl From<AppError> for Refused {
     fn from(error: AppError) -> Refused {
-        Refused(error.into_response())
+        Refused(Box::new(error.into_response()))
     }
 }
 
 impl From<minijinja::Error> for Refused {
     fn from(error: minijinja::Error) -> Refused {
-        Refused(AppError::from(error).into_response())
+        Refused(Box::new(AppError::from(error).into_response()))
     }
 }
 
 impl IntoResponse for Refused {
     fn into_response(self) -> Response {
-        self.0
+        *self.0
     }
 }
 
@@ -229,7 +229,7 @@ fn refusal(status: StatusCode, title: &str, message: String) -> Refused {
         asked: None,
         suggestions: Vec::new(),
     });
-    Refused(response)
+    Refused(Box::new(response))
 }
 
 fn forbidden(message: String) -> Refused {
