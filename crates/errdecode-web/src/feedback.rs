@@ -56,7 +56,7 @@ impl Feedback {
     /// Feedback into `store`. The form secret is `ERRDECODE_FEEDBACK_SECRET` when set (the
     /// same on every replica, so that a page from one can be posted to another), otherwise
     /// random per process; the admin token is `ERRDECODE_ADMIN_TOKEN` (no admin page without
-    /// it); 30 posts a minute per client.
+    /// it); 30 posts a minute per client (`ERRDECODE_FEEDBACK_RATE` sets another number).
     pub fn new(store: Box<dyn Store>, kb: &errdecode_kb::KnowledgeBase) -> Feedback {
         let secret = match std::env::var("ERRDECODE_FEEDBACK_SECRET") {
             Ok(secret) if !secret.is_empty() => secret.into_bytes(),
@@ -68,7 +68,13 @@ impl Feedback {
             store: Arc::from(store),
             secret,
             admin_token,
-            limiter: RateLimiter::new(30),
+            limiter: RateLimiter::new(
+                std::env::var("ERRDECODE_FEEDBACK_RATE")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|n| *n > 0)
+                    .unwrap_or(30),
+            ),
             kb_version: errdecode_feedback::kb_version(kb),
         }
     }
