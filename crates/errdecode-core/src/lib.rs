@@ -25,6 +25,7 @@
 pub mod cause_search;
 pub mod cloud;
 pub mod document;
+pub mod encoding;
 pub mod extract;
 pub mod haystack;
 pub mod kb_check;
@@ -207,7 +208,10 @@ impl Decoder {
         hits.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
-                .then(self.kb.errors[a.index].tier.cmp_rich_first(&self.kb.errors[b.index].tier))
+                .then(
+                    (!self.kb.errors[a.index].tier.is_rich())
+                        .cmp(&!self.kb.errors[b.index].tier.is_rich()),
+                )
                 .then(a.id.cmp(&b.id))
         });
         hits.truncate(limit);
@@ -224,17 +228,6 @@ pub struct SearchHit {
     pub product: String,
     pub gist: String,
     pub score: f32,
-}
-
-trait TierOrder {
-    fn cmp_rich_first(&self, other: &Self) -> std::cmp::Ordering;
-}
-
-impl TierOrder for errdecode_kb::Tier {
-    fn cmp_rich_first(&self, other: &Self) -> std::cmp::Ordering {
-        let rank = |t: &errdecode_kb::Tier| if *t == errdecode_kb::Tier::Rich { 0 } else { 1 };
-        rank(self).cmp(&rank(other))
-    }
 }
 
 fn summarize(facts: &Facts, matches: &[MatchedError], recognised: bool, empty: bool) -> String {
@@ -267,8 +260,12 @@ fn summarize(facts: &Facts, matches: &[MatchedError], recognised: bool, empty: b
 fn warnings(facts: &Facts, options: &DecodeOptions) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for token in &facts.tokens {
+        // Only a token that decodes whole can work: a damaged one (`eyJhbGciOi.bad.sig`)
+        // is no live credential.
         if token.source != TokenSource::Jwt
             || !matches!(token.signature, SignatureState::Present { .. })
+            || !token.problems.is_empty()
+            || token.claims.is_empty()
         {
             continue;
         }

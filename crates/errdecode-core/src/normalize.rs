@@ -46,6 +46,13 @@ static JSON_UNICODE_ESCAPE: LazyLock<Regex> =
 pub fn normalize(bytes: &[u8]) -> Normalized {
     let mut notes = Vec::new();
     let original_len = bytes.len();
+    // UTF-16 (Windows PowerShell's `>`) is read as such, not as binary data.
+    let transcoded = crate::encoding::detect_utf16(bytes).map(|(encoding, start)| {
+        notes.push("read the paste as UTF-16".to_string());
+        let end = bytes.len().min(2 * MAX_PASTE_BYTES);
+        crate::encoding::decode_utf16(&bytes[start..end], encoding).into_bytes()
+    });
+    let bytes = transcoded.as_deref().unwrap_or(bytes);
     let truncated = bytes.len() > MAX_PASTE_BYTES;
     let bytes = if truncated {
         notes.push(format!(
@@ -95,6 +102,9 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
         text = repaired;
         notes.push("repaired text that had been read through the wrong code page".to_string());
     }
+    if let Some(plain) = crate::encoding::plain_spaces(&text) {
+        text = plain;
+    }
     if looks_json_escaped(&text) {
         text = unescape_json_strings(&text);
         notes.push("undid JSON string escaping".to_string());
@@ -108,6 +118,16 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
         text = cut_signatures(&text).unwrap_or(text);
     }
     Normalized { text, notes, original_len, truncated, binary }
+}
+
+/// `text` with every JWT signature cut as [`normalize`] cuts it (for shells that send text
+/// out: answers, logs).
+pub fn strip_signatures(text: &str) -> String {
+    if text.contains("eyJ") {
+        cut_signatures(text).unwrap_or_else(|| text.to_string())
+    } else {
+        text.to_string()
+    }
 }
 
 /// The text with each JWT signature replaced by [`SIGNATURE_MARK`] and its length, or `None`

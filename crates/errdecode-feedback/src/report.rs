@@ -9,7 +9,6 @@
 //! worth of trust in the prior as written.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use errdecode_kb::KnowledgeBase;
 use serde::Serialize;
@@ -168,81 +167,4 @@ pub fn build(kb: &KnowledgeBase, kb_version: &str, tallies: &[Tally]) -> Report 
 fn round(x: f64, places: i32) -> f64 {
     let scale = 10f64.powi(places);
     (x * scale).round() / scale
-}
-
-fn opt(x: Option<f64>) -> String {
-    x.map_or_else(String::new, |x| format!("{x}"))
-}
-
-impl Report {
-    /// For people: one block per error, then the disagreements.
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "Feedback: {} verdicts (knowledge base {})",
-            self.verdicts, self.kb_version
-        );
-        for error in &self.errors {
-            let name = error.entry.as_deref().unwrap_or("(no known error matched)");
-            let _ = writeln!(
-                out,
-                "\n{name}: {} verdicts, {} \"none of these\"",
-                error.verdicts, error.none_of_these
-            );
-            for c in &error.causes {
-                let _ = writeln!(
-                    out,
-                    "  {:<48} confirmed {:>4}  rejected {:>4}  prior {:>5}  share {:>5}",
-                    c.cause,
-                    c.confirmed,
-                    c.rejected,
-                    opt(c.prior),
-                    opt(c.share)
-                );
-            }
-        }
-        let _ = writeln!(out, "\nCauses whose confirmations disagree most with their priors:");
-        if self.disagreements.is_empty() {
-            let _ = writeln!(out, "  none yet");
-        }
-        for d in &self.disagreements {
-            let _ = writeln!(
-                out,
-                "  {} / {}: prior {} but confirmed in {} of {} answers ({}); suggested prior {} (z {})",
-                d.entry, d.cause, d.prior, d.confirmed, d.answers, d.share, d.suggested_prior, d.z
-            );
-        }
-        out
-    }
-
-    /// One line per entry and cause (and per entry for "none of these", with no cause).
-    pub fn to_csv(&self) -> String {
-        let mut out =
-            String::from("entry,cause,verdicts,confirmed,rejected,none_of_these,prior,share\n");
-        for error in &self.errors {
-            let entry = csv_field(error.entry.as_deref().unwrap_or(""));
-            let _ = writeln!(out, "{entry},,{},,,{},,", error.verdicts, error.none_of_these);
-            for c in &error.causes {
-                let _ = writeln!(
-                    out,
-                    "{entry},{},,{},{},,{},{}",
-                    csv_field(&c.cause),
-                    c.confirmed,
-                    c.rejected,
-                    opt(c.prior),
-                    opt(c.share)
-                );
-            }
-        }
-        out
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }

@@ -268,15 +268,6 @@ fn the_report_counts_verdicts_per_error_and_cause() {
             top,
             vec![("env-credential-incomplete", 0.45), ("workload-identity-not-injected", 0.47)]
         );
-        let csv = report.to_csv();
-        assert!(
-            csv.contains(
-                "azid-workload-identity-unavailable,env-credential-incomplete,,12,0,,0.15,0.6\n"
-            ),
-            "{csv}"
-        );
-        let text = report.to_text();
-        assert!(text.contains("24 verdicts"), "{text}");
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(json["errors"][0]["none_of_these"], 2);
     });

@@ -1,0 +1,18 @@
+//! `errdecode search`.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::KbSource;
+use crate::cli::SearchArgs;
+use crate::render;
+
+pub fn run(source: &KbSource, args: SearchArgs) -> Result<ExitCode> {
+    let decoder = source.load()?;
+    let query = args.query.join(" ");
+    let hits = decoder.search(&query, args.limit);
+    let mut out = anstream::stdout().lock();
+    render::renderer(args.format.format).search(&mut out, &query, &hits)?;
+    Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
