@@ -578,6 +578,18 @@ pub struct PasteInput {
     pub text: String,
     /// How many token signatures the browser removed before sending.
     pub stripped_in_browser: usize,
+    /// The feedback forms' hidden fields, when the server takes feedback.
+    pub feedback: Option<FeedbackForm>,
+}
+
+/// What the feedback forms of a result page post: the diagnosis in its stored shape and the
+/// token that shows the form came from this server.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedbackForm {
+    pub action: &'static str,
+    pub api: &'static str,
+    pub context: String,
+    pub token: String,
 }
 
 #[derive(Serialize)]
@@ -593,6 +605,7 @@ struct MatchView {
 
 #[derive(Serialize)]
 struct CauseResult {
+    id: String,
     url: String,
     title: String,
     summary: String,
@@ -659,6 +672,7 @@ struct DecodeView {
     notes: Vec<String>,
     paste: PasteBox,
     echo_cut: bool,
+    feedback: Option<FeedbackForm>,
 }
 
 fn how_matched(by: MatchedBy) -> &'static str {
@@ -986,6 +1000,33 @@ fn token_view(index: usize, token: &TokenReport) -> TokenView {
 }
 
 /// The decode result page for `doc`, decoded from `input`.
+#[derive(Serialize)]
+struct FeedbackReportView<'a> {
+    report: Option<&'a errdecode_feedback::report::Report>,
+    refused: bool,
+    action: &'a str,
+    titles: std::collections::BTreeMap<&'a str, &'a str>,
+    paste: PasteBox,
+}
+
+/// The feedback report (`/admin/feedback`), or without one the form asking for the token.
+pub fn render_feedback_report(
+    site: &Site,
+    report: Option<&errdecode_feedback::report::Report>,
+    refused: bool,
+    action: &str,
+) -> Result<String, Error> {
+    let titles = site.kb().causes.iter().map(|c| (c.id.as_str(), c.title.as_str())).collect();
+    let view = FeedbackReportView {
+        report,
+        refused,
+        action,
+        titles,
+        paste: PasteBox { compact: true, ..PasteBox::default() },
+    };
+    render(site, "feedback_report.html", view)
+}
+
 pub fn render_decode_result(
     site: &Site,
     doc: &DecodeDocument,
@@ -998,6 +1039,7 @@ pub fn render_decode_result(
         .causes
         .iter()
         .map(|cause| CauseResult {
+            id: cause.id.clone(),
             url: urls::cause(&cause.id),
             title: cause.title.clone(),
             summary: cause.summary.clone(),
@@ -1044,6 +1086,7 @@ pub fn render_decode_result(
         notes: doc.notes.clone(),
         paste: PasteBox { text: echo, compact: true },
         echo_cut,
+        feedback: input.feedback.clone(),
     };
     render(site, "decode.html", view)
 }

@@ -33,6 +33,48 @@ pub fn router() -> Router {
     app(state())
 }
 
+/// A store for feedback tests: a SQLite file in a temporary folder (kept with the returned
+/// guard), or a fresh schema on the PostgreSQL test server.
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct FeedbackStore {
+    pub spec: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl FeedbackStore {
+    /// `None` (with a visible `skipped:` line) for PostgreSQL without `ERRDECODE_TEST_POSTGRES`.
+    pub fn new(backend: Backend, test: &str) -> Option<FeedbackStore> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temporary folder");
+                let spec = dir.path().join("feedback.db").to_string_lossy().into_owned();
+                Some(FeedbackStore { spec, _dir: Some(dir) })
+            }
+            Backend::Postgres => errdecode_feedback::testing::postgres_url(test)
+                .map(|spec| FeedbackStore { spec, _dir: None }),
+        }
+    }
+
+    pub fn open(&self) -> Box<dyn errdecode_feedback::Store> {
+        errdecode_feedback::open(&self.spec).expect("the feedback store opens")
+    }
+
+    /// The state with feedback into this store, the admin token `ADMIN_TOKEN` and `rate`
+    /// posts a minute per client.
+    pub fn state(&self, rate: u32) -> AppState {
+        let feedback = errdecode_web::feedback::Feedback::new(self.open(), site().kb())
+            .with_admin_token(Some(ADMIN_TOKEN.to_string()))
+            .with_rate_per_minute(rate);
+        state().with_feedback(feedback)
+    }
+}
+
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+
 /// An answer read whole.
 pub struct Answer {
     pub status: StatusCode,

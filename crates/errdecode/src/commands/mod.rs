@@ -2,6 +2,7 @@
 //! prints through the renderer `render::renderer` picks for its `--format`.
 
 pub mod decode;
+pub mod feedback;
 pub mod generate;
 pub mod kb;
 pub mod list;

@@ -2,6 +2,7 @@
 //! [`Renderer`] per format, chosen in one place ([`renderer`]); the commands never match on a
 //! format themselves.
 
+pub mod feedback;
 pub mod json;
 pub mod markdown;
 pub mod plain;
