@@ -46,7 +46,11 @@ pub fn check(decoder: &Decoder, files: &[SourceFile]) -> Vec<Problem> {
                     );
                 }
             }
-            if let Trigger::Signal(name) = &rule.trigger {
+            let signal = match &rule.trigger {
+                Trigger::Signal(name) => Some(name),
+                Trigger::Pattern(_) => None,
+            };
+            for name in signal.into_iter().chain(&rule.when) {
                 if !is_known_signal(name) {
                     problems.push(
                         Problem::new(

@@ -23,8 +23,10 @@ use crate::signals::{Signal, CATALOGUE};
 
 /// How much a cause brought in by evidence alone counts, next to one its error lists.
 const UNLISTED_DISCOUNT: f32 = 0.5;
-/// Evidence alone brings in a cause only when one of its rules is at least this strong;
-/// context such as "the flow is app-only" supports listed causes but introduces none.
+/// Evidence alone brings in a cause only when its rules together are at least this strong;
+/// one piece of context such as "the flow is app-only" supports listed causes but introduces
+/// none, while two that point the same way (a user-assigned identity and the identity
+/// endpoint's 400) may.
 const UNLISTED_MIN_WEIGHT: f32 = 0.4;
 /// A match scoring this much or more lends its causes full weight.
 const CONFIDENT_MATCH: f32 = 0.85;
@@ -87,6 +89,13 @@ enum RuleKey {
     Pattern(usize),
 }
 
+/// An evidence rule resolved once: what it looks at, and the signals its `when` also needs
+/// (by their place in the catalogue; `None` for a name `kb check` refuses).
+struct ResolvedRule {
+    key: RuleKey,
+    when: Vec<Option<usize>>,
+}
+
 impl PatternRule {
     fn regex(&self) -> Option<&Regex> {
         self.regex
@@ -112,8 +121,8 @@ pub struct Ranker {
     /// For each prefix in `prefixes`, the rule it belongs to.
     prefix_rules: Vec<usize>,
     unfiltered_rules: Vec<usize>,
-    /// For each cause, the keys of its support rules and of its refute rules.
-    rule_keys: Vec<(Vec<RuleKey>, Vec<RuleKey>)>,
+    /// For each cause, its support rules and its refute rules, resolved.
+    rule_keys: Vec<(Vec<ResolvedRule>, Vec<ResolvedRule>)>,
     /// For each error entry, the causes it lists (by index) with their priors.
     entry_causes: Vec<Vec<(usize, f32)>>,
     /// Similar wording between the paste and the causes' descriptions.
@@ -148,8 +157,12 @@ impl Ranker {
             .causes
             .iter()
             .map(|cause| {
-                let support = cause.support.iter().map(&mut key).collect();
-                let refute = cause.refute.iter().map(&mut key).collect();
+                let mut resolve = |rule: &EvidenceRule| ResolvedRule {
+                    key: key(rule),
+                    when: rule.when.iter().map(|name| signal_index(name)).collect(),
+                };
+                let support = cause.support.iter().map(&mut resolve).collect();
+                let refute = cause.refute.iter().map(&mut resolve).collect();
                 (support, refute)
             })
             .collect();
@@ -253,20 +266,37 @@ impl Ranker {
                 fired_signals[index] = Some(signal);
             }
         }
-        // The evidence line of a rule that fired.
-        let evidence = |rule: &EvidenceRule, key: RuleKey| -> Option<String> {
-            match key {
+        // The evidence line of a rule that fired: its own, then those of the signals its
+        // `when` needs, unless the rule says it in its own words.
+        let evidence = |rule: &EvidenceRule, resolved: &ResolvedRule| -> Option<String> {
+            let also: Vec<&Signal> = resolved
+                .when
+                .iter()
+                .map(|index| fired_signals[(*index)?])
+                .collect::<Option<_>>()?;
+            let mut line = match resolved.key {
                 RuleKey::Signal(index) => {
                     let signal = fired_signals[index?]?;
-                    Some(rule.says.clone().unwrap_or_else(|| signal.evidence.clone()))
+                    rule.says.clone().unwrap_or_else(|| signal.evidence.clone())
                 }
                 RuleKey::Pattern(index) => {
                     let span = fired_patterns[index].clone()?;
                     let quote = quote(&text[span]);
                     let says = rule.says.clone().unwrap_or_default();
-                    Some(if quote.is_empty() { says } else { format!("{says} (\"{quote}\")") })
+                    if quote.is_empty() {
+                        says
+                    } else {
+                        format!("{says} (\"{quote}\")")
+                    }
+                }
+            };
+            if rule.says.is_none() {
+                for signal in also {
+                    line.push(' ');
+                    line.push_str(&signal.evidence);
                 }
             }
+            Some(line)
         };
 
         // The pages' text is copied only for the causes that make the list.
@@ -287,17 +317,22 @@ impl Ranker {
                 .support
                 .iter()
                 .zip(support_keys)
-                .filter_map(|(rule, key)| Some((rule.weight, evidence(rule, *key)?)))
+                .filter_map(|(rule, resolved)| Some((rule.weight, evidence(rule, resolved)?)))
                 .collect();
-            let strongest = support.iter().map(|(weight, _)| *weight).fold(0.0f32, f32::max);
-            if prior <= 0.0 && strongest < UNLISTED_MIN_WEIGHT {
+            let combined =
+                support.iter().fold(0.0f32, |c, (weight, _)| 1.0 - (1.0 - c) * (1.0 - weight));
+            // (With a tolerance: one rule of exactly the threshold must pass after the float
+            // arithmetic.)
+            if prior <= 0.0 && combined + 1e-4 < UNLISTED_MIN_WEIGHT {
                 continue;
             }
             let refute: Vec<(f32, bool, String)> = cause
                 .refute
                 .iter()
                 .zip(refute_keys)
-                .filter_map(|(rule, key)| Some((rule.weight, rule.rule_out, evidence(rule, *key)?)))
+                .filter_map(|(rule, resolved)| {
+                    Some((rule.weight, rule.rule_out, evidence(rule, resolved)?))
+                })
                 .collect();
             if let Some((_, _, because)) = refute.iter().find(|(_, rule_out, _)| *rule_out) {
                 ruled_out.push(RuledOut {
@@ -458,9 +493,16 @@ pub fn describe_rules(cause: &Cause) -> Vec<String> {
         .iter()
         .map(|r| ("+", r))
         .chain(cause.refute.iter().map(|r| ("-", r)))
-        .map(|(sign, rule)| match &rule.trigger {
-            Trigger::Signal(name) => format!("{sign}{} signal {name}", rule.weight),
-            Trigger::Pattern(pattern) => format!("{sign}{} pattern {pattern}", rule.weight),
+        .map(|(sign, rule)| {
+            let what = match &rule.trigger {
+                Trigger::Signal(name) => format!("{sign}{} signal {name}", rule.weight),
+                Trigger::Pattern(pattern) => format!("{sign}{} pattern {pattern}", rule.weight),
+            };
+            if rule.when.is_empty() {
+                what
+            } else {
+                format!("{what} when {}", rule.when.join(" and "))
+            }
         })
         .collect()
 }

@@ -72,11 +72,15 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("scope.graph_for_mail_protocol", "an IMAP/POP/SMTP scope on the Graph resource"),
     ("protocol.mail", "IMAP, POP or SMTP is used"),
     ("paste.placeholder", "a configuration value is still a placeholder"),
-    ("paste.library_version", "a library is named with its version"),
     ("paste.version_change", "the failure is told together with a version change"),
     ("paste.library_version", "a library, module or tool is named with its version"),
     ("token.validated_by_own_api", "the person's own API validates the token"),
     ("secret.guid_shaped", "the client secret looks like a GUID"),
+    ("credential.client_secret", "the app signs in with a client secret"),
+    ("credential.certificate", "the app signs in with a certificate"),
+    ("request.sharepoint", "SharePoint's own API is called (REST, CSOM or PnP)"),
+    ("identity.managed", "a managed identity is used"),
+    ("identity.user_assigned", "a user-assigned managed identity is named"),
     ("cae.challenge", "a Continuous Access Evaluation claims challenge"),
     ("endpoint.needs_access_policy", "app-only calls need a Teams application access policy"),
     ("endpoint.protected_api", "the endpoint is a protected Teams API in app-only use"),
@@ -332,6 +336,32 @@ pub fn derive(facts: &Facts) -> Vec<Signal> {
                 "The paste names {} {}: a specific version is involved.",
                 library.name, library.version
             ),
+        );
+    }
+    if let Some(m) = &words.client_secret {
+        signals.add(
+            "credential.client_secret",
+            format!("The app signs in with a client secret (\"{m}\")."),
+        );
+    }
+    if let Some(m) = &words.certificate {
+        signals.add(
+            "credential.certificate",
+            format!("The app signs in with a certificate (\"{m}\")."),
+        );
+    }
+    // A SharePoint site address alone may be the subject of a Graph call: the signal needs
+    // SharePoint's own API.
+    if let Some(m) = &words.sharepoint_api {
+        signals.add("request.sharepoint", format!("SharePoint's own API is called (\"{m}\")."));
+    }
+    if let Some(m) = &words.managed_identity {
+        signals.add("identity.managed", format!("A managed identity is used (\"{m}\")."));
+    }
+    if let Some(m) = &words.user_assigned_identity {
+        signals.add(
+            "identity.user_assigned",
+            format!("A user-assigned managed identity is named (\"{m}\")."),
         );
     }
     if let Some(secret) = facts.secrets.iter().find(|s| s.guid_shaped) {

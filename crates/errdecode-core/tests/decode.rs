@@ -208,6 +208,31 @@ fn decoding_is_deterministic() {
     }
 }
 
+/// A rule with `when` counts only when every signal it names fires too: the client secret
+/// counts for `spo-app-only-needs-certificate` next to SharePoint's own API, not next to a
+/// Graph call.
+#[test]
+fn a_rule_with_when_needs_every_signal() {
+    let evidence_for = |paste: &str| -> Vec<String> {
+        let document = decode(paste.as_bytes());
+        document
+            .causes
+            .iter()
+            .filter(|c| c.id == "spo-app-only-needs-certificate")
+            .flat_map(|c| c.evidence.clone())
+            .collect()
+    };
+    let secret = "The daemon signs in with its client secret and gets 403 Forbidden";
+    let sharepoint = evidence_for(&format!(
+        "{secret} from GET https://contoso.sharepoint.com/sites/hr/_api/web/lists"
+    ));
+    assert!(sharepoint.iter().any(|line| line.contains("client secret")), "{sharepoint:?}");
+    let graph = evidence_for(&format!(
+        "{secret} from GET https://graph.microsoft.com/v1.0/sites/root/lists"
+    ));
+    assert!(!graph.iter().any(|line| line.contains("client secret")), "{graph:?}");
+}
+
 /// Decodes within a generous bound; the point is "no hang", the speed is measured in benches.
 fn decode_bounded(paste: &[u8]) -> DecodeDocument {
     let started = Instant::now();

@@ -279,6 +279,10 @@ pub struct EvidenceRule {
     pub says: Option<String>,
     /// For refuting evidence: the cause is ruled out instead of merely weakened.
     pub rule_out: bool,
+    /// Signals that must all fire as well for the rule to count: the rule then stands for two
+    /// facts told together (a client secret *and* a SharePoint request), which neither is alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<String>,
     /// Line of the rule in its file.
     pub line: usize,
 }

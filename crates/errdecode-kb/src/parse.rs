@@ -227,6 +227,8 @@ struct RawRule {
     says: Option<String>,
     #[serde(default)]
     rule_out: bool,
+    #[serde(default)]
+    when: Vec<String>,
 }
 
 fn default_weight() -> f32 {
@@ -277,6 +279,7 @@ fn parse_cause(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Cause> 
                 weight: rule.weight,
                 says: rule.says,
                 rule_out: rule.rule_out,
+                when: rule.when,
                 line,
             });
         }

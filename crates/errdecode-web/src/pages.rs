@@ -396,12 +396,15 @@ fn strength(weight: f32) -> &'static str {
 }
 
 fn rule_view(rule: &EvidenceRule) -> RuleView {
-    let (what, signal) = match &rule.trigger {
+    let meaning_of = |name: &str| {
+        errdecode_core::signals::CATALOGUE
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, meaning)| *meaning)
+    };
+    let (mut what, signal) = match &rule.trigger {
         Trigger::Signal(name) => {
-            let meaning = errdecode_core::signals::CATALOGUE
-                .iter()
-                .find(|(known, _)| known == name)
-                .map(|(_, meaning)| *meaning);
+            let meaning = meaning_of(name);
             let what = match (&rule.says, meaning) {
                 (Some(says), _) => says.clone(),
                 (None, Some(meaning)) => upper_first(meaning),
@@ -411,6 +414,11 @@ fn rule_view(rule: &EvidenceRule) -> RuleView {
         }
         Trigger::Pattern(_) => (rule.says.clone().unwrap_or_default(), None),
     };
+    if !rule.when.is_empty() {
+        let also: Vec<&str> =
+            rule.when.iter().map(|name| meaning_of(name).unwrap_or(name)).collect();
+        what = format!("{what} Counts only when also: {}.", also.join("; "));
+    }
     RuleView { what, signal, strength: strength(rule.weight), rule_out: rule.rule_out }
 }
 

@@ -53,7 +53,8 @@ static STATUS_EXPLICIT: LazyLock<Caseless> = LazyLock::new(|| {
         r"|does not indicate success:\s*(\d{3})\b",
         r"|\bHTTP\s+(\d{3})\b",
         r"|\b(\d{3})\s+Client Error\b",
-        r"|\b([1-5]\d\d)\)?\s*[-:]?\s*\(?(?:Bad Request|Unauthori[sz]ed|Forbidden|Not Found|Method Not Allowed|Conflict|Precondition Failed|Too Many Requests|Internal Server Error|Service Unavailable|Gateway Timeout|OK|Created|Accepted|No Content)\b)",
+        r"|\bresponse code\s*[:=]?\s*(\d{3})\b",
+        r"|\b([1-5]\d\d)\)?\s*[-:]?\s*\(?(?:Bad Request|Unauthori[sz]ed|Forbidden|Not Found|Method Not Allowed|Conflict|Precondition Failed|Too Many Requests|Locked|Unsupported Media Type|Payload Too Large|Request Entity Too Large|Not Acceptable|Gone|Internal Server Error|Service Unavailable|Gateway Timeout|OK|Created|Accepted|No Content)\b)",
     ))
 });
 static STATUS_NAMED: LazyLock<Caseless> = LazyLock::new(|| {
@@ -606,6 +607,9 @@ mod tests {
             ("the call returns 401 every time", Some(401)),
             ("error: You must be logged in to the server (Unauthorized)", Some(401)),
             ("HTTP/2 200 \n then constant 401 errors", Some(401)),
+            ("Server returned HTTP response code: 400 for URL: http://x/msi/token", Some(400)),
+            ("The remote server returned an error: (423) Locked.", Some(423)),
+            ("415 Unsupported Media Type", Some(415)),
             ("200 OK", None),
             ("I have 401 apples", None),
         ];

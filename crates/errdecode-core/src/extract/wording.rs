@@ -60,6 +60,23 @@ pub struct Wording {
     /// A claims challenge or Continuous Access Evaluation named in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims_challenge: Option<String>,
+    /// The app signs in with a client secret (a secret parameter, a secret credential class,
+    /// or said in words).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    /// The app signs in with a certificate (a thumbprint, a certificate credential, a client
+    /// assertion).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
+    /// SharePoint's own API is called (REST `_api`, CSOM, PnP), not Microsoft Graph.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sharepoint_api: Option<String>,
+    /// A managed identity is used (a managed identity credential, its endpoint, or said so).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed_identity: Option<String>,
+    /// A user-assigned managed identity is named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_assigned_identity: Option<String>,
 }
 
 impl Wording {
@@ -154,6 +171,39 @@ static MAIL_PROTOCOL: LazyLock<Caseless> =
     LazyLock::new(|| Caseless::new(r"\b(?:IMAP|POP3?|SMTP|XOAUTH2)\b"));
 static CLAIMS_CHALLENGE: LazyLock<Caseless> =
     LazyLock::new(|| Caseless::new(r"claims challenge|continuous access evaluation"));
+/// The app's credential is a client secret: the parameter and class names of MSAL, Azure
+/// Identity, PnP and the OAuth token request, or the words (library reports
+/// gh-office365-rest-python-client-108, gh-pnpjs-1169, gh-sp-dev-docs-3711).
+static CLIENT_SECRET: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"client[_ -]?secret|ClientSecretCredential|WithClientSecret|app(?:lication)? secret|secret value",
+    )
+});
+/// The app's credential is a certificate (MSAL's WithCertificate, Azure Identity's
+/// ClientCertificateCredential, PnP's -Thumbprint, the OAuth client_assertion).
+static CERTIFICATE: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"client_assertion|ClientCertificateCredential|WithCertificate|CertificateThumbprint|-Thumbprint|CertificatePath|CertificateBase64|\.pfx\b|certificate[- ]based|with a certificate|using a certificate",
+    )
+});
+/// SharePoint's own API: its REST endpoints under `/_api/`, the CSOM client, PnP's libraries
+/// and cmdlets, the Python client for SharePoint (SharePoint's app-only documentation: these
+/// accept app-only tokens from certificates only).
+static SHAREPOINT_API: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"/_api/|_vti_bin|SPFetchClient|ClientContext|\bCSOM\b|Connect-PnPOnline|PnP\.Framework|PnP\.PowerShell|@pnp/|office365-rest-python-client|office365\.sharepoint|sharepoint online|sharepoint rest",
+    )
+});
+/// A managed identity: the Azure Identity and MSAL credential names, the environment and
+/// addresses of its endpoints (App Service, Functions, Container Apps, the VM's IMDS).
+static MANAGED_IDENTITY: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"managed[ -]identit|ManagedIdentityCredential|ManagedIdentity|AppServiceMSICredentials|\bMSI\b|MSI_ENDPOINT|IDENTITY_ENDPOINT|IDENTITY_HEADER|169\.254\.169\.254|/msi/token|/metadata/identity",
+    )
+});
+static USER_ASSIGNED: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(r"user[- ]assigned|ManagedIdentityClientId|managed_identity_client_id")
+});
 
 /// How far apart (in bytes) the words about a version change and about the breakage may be
 /// to count as one statement: about two sentences.
@@ -185,6 +235,11 @@ pub(super) fn extract_wording(haystack: &Haystack) -> Wording {
         graph_mail_scope: quote(&GRAPH_MAIL_SCOPE),
         default_scope_mixed: DEFAULT_MIXED.is_match(haystack),
         claims_challenge: quote(&CLAIMS_CHALLENGE),
+        client_secret: quote(&CLIENT_SECRET),
+        certificate: quote(&CERTIFICATE),
+        sharepoint_api: quote(&SHAREPOINT_API),
+        managed_identity: quote(&MANAGED_IDENTITY),
+        user_assigned_identity: quote(&USER_ASSIGNED),
     }
 }
 
@@ -283,6 +338,21 @@ mod tests {
         let far = format!("I upgraded the SDK. {} It stopped working.", "filler words ".repeat(40));
         assert_eq!(wording(&far).version_change, None);
         assert_eq!(wording("Please update the docs.").version_change, None);
+    }
+
+    #[test]
+    fn credentials_sharepoint_and_managed_identities_are_read_from_words() {
+        let spo = wording("new SPFetchClient(siteUrl, clientId, clientSecret)");
+        assert_eq!(spo.sharepoint_api.as_deref(), Some("SPFetchClient"));
+        assert_eq!(spo.client_secret.as_deref(), Some("clientSecret"));
+        assert!(spo.certificate.is_none());
+        let cert = wording("Connect-PnPOnline -Url $site -ClientId $id -Thumbprint $t -Tenant x");
+        assert!(cert.certificate.is_some() && cert.sharepoint_api.is_some());
+        // A SharePoint site named in a Graph call is not SharePoint's own API.
+        assert!(wording("GET /sites/contoso.sharepoint.com:/sites/hr").sharepoint_api.is_none());
+        let mi = wording("ManagedIdentityCredential with a user-assigned identity");
+        assert!(mi.managed_identity.is_some() && mi.user_assigned_identity.is_some());
+        assert!(wording("a system-assigned identity").user_assigned_identity.is_none());
     }
 
     #[test]
