@@ -220,7 +220,11 @@ pub(super) fn extract_wording(haystack: &Haystack) -> Wording {
         .map(|m| m.as_str().to_string());
     Wording {
         app_only: quote(&APP_ONLY),
-        delegated: quote(&DELEGATED),
+        delegated: DELEGATED
+            .find_iter(haystack)
+            .take(64)
+            .find(|m| !negated(haystack.lower(), m.start()))
+            .map(|m| m.as_str().to_string()),
         ropc: quote(&ROPC),
         device_code: quote(&DEVICE_CODE),
         browser: quote(&BROWSER),
@@ -241,6 +245,20 @@ pub(super) fn extract_wording(haystack: &Haystack) -> Wording {
         managed_identity: quote(&MANAGED_IDENTITY),
         user_assigned_identity: quote(&USER_ASSIGNED),
     }
+}
+
+/// Words that turn the phrase after them around: "without a signed-in user", "no signed-in
+/// user" describe an app-only flow, not a delegated one (library reports
+/// gh-microsoft-graph-docs-13457, gh-microsoft-graph-docs-4920).
+fn negated(lower: &str, at: usize) -> bool {
+    let before = lower[..at].trim_end_matches(' ');
+    ["without a", "without", "no", "not a", "not", "not as a", "no need for a"].iter().any(|word| {
+        before.ends_with(word)
+            && before[..before.len() - word.len()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// A three-part version number (`1.8.1`, `v3.1.0`, `2.0.0-preview`), standing alone: not
@@ -338,6 +356,16 @@ mod tests {
         let far = format!("I upgraded the SDK. {} It stopped working.", "filler words ".repeat(40));
         assert_eq!(wording(&far).version_change, None);
         assert_eq!(wording("Please update the docs.").version_change, None);
+    }
+
+    #[test]
+    fn a_signed_in_user_denied_is_not_a_delegated_flow() {
+        assert!(wording("reading presence with the app's token (no signed-in user)")
+            .delegated
+            .is_none());
+        assert!(wording("chat messages, without a signed-in user.").delegated.is_none());
+        assert!(wording("the signed-in user gets a 403").delegated.is_some());
+        assert!(wording("I know a signed-in user is needed").delegated.is_some());
     }
 
     #[test]
