@@ -180,9 +180,14 @@ static QUOTED_CODE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static LOOSE_CODE: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(
-        r#"\b(?:error[ _]?code|res_code|code)["']?\s*[:=]\s*["']?([A-Za-z][A-Za-z0-9_]{2,})"#,
+        r#"\b(?:error[ _]?code|res_code|code)["']?\s*(?:[:=]\s*["']?|["'‘“])([A-Za-z][A-Za-z0-9_]{2,})"#,
     )
 });
+/// A status-restating code in quotes in a sentence ("I just get a 401 and \"UnknownError\"",
+/// "the error object has code 'Forbidden'"): the quotes mark it as the code the service sent
+/// (library reports gh-microsoft-graph-docs-4920, gh-microsoft-graph-docs-7288).
+static QUOTED_GENERIC: LazyLock<Regex> =
+    LazyLock::new(|| crate::text::re(&format!(r#"["'`‘“]({})["'`’”]"#, GENERIC_CODES.join("|"))));
 static FQID_CODE: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"FullyQualifiedErrorId\s*:\s*([A-Za-z][A-Za-z0-9_]{2,})"));
 /// Exchange response codes as EWS clients print them: `exchangelib.errors.ErrorServerBusy`,
@@ -264,6 +269,10 @@ pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &m
             let kind = classify_named_code(&code);
             push(code, kind, start);
         }
+    }
+    for caps in QUOTED_GENERIC.captures_iter(text).take(64) {
+        let m = caps.get(1).unwrap();
+        push(m.as_str().to_string(), CodeKind::Generic, m.start());
     }
     for (position, code) in vocabulary.find_all(text, haystack.word_spans()) {
         let kind = if code.ends_with("Exception") {
@@ -439,6 +448,9 @@ mod tests {
             ("HttpStatusCode=401 ErrorMessage={\"error\":{\"code\":\"Unauthorized\"}}", &["Unauthorized"]),
             ("FullyQualifiedErrorId : Authorization_RequestDenied,Microsoft.Graph.PowerShell.Cmdlets.GetMgUser_List", &["Authorization_RequestDenied"]),
             ("error: You must be logged in to the server (Unauthorized)", &[]),
+            ("I just get a 401 and \"UnknownError\". Is this supposed to work?", &["UnknownError"]),
+            ("The error object has code 'Forbidden' now", &["Forbidden"]),
+            ("a 403 Forbidden, then Unauthorized again", &[]),
             ("{'ok': False, 'error': 'invalid_auth'}", &[]),
             ("Error: Request failed with code: 42", &[]),
         ];
