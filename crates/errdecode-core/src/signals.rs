@@ -66,6 +66,7 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("authority.organizations", "the authority is /organizations"),
     ("authority.consumers", "the authority is /consumers"),
     ("authority.tenant", "the authority names a tenant"),
+    ("authority.path_as_tenant", "a part of the endpoint's path stands where the tenant belongs"),
     ("authority.invalid_tenant", "the tenant segment is not a GUID, domain or alias"),
     ("scope.comma_separated", "scopes are separated by commas"),
     ("scope.default_mixed", "/.default is combined with other scopes"),
@@ -274,6 +275,7 @@ pub fn derive(facts: &Facts) -> Vec<Signal> {
             AuthorityTenant::Common => signals.add("authority.common", format!("The authority is https://{}/common.", authority.host)),
             AuthorityTenant::Organizations => signals.add("authority.organizations", format!("The authority is https://{}/organizations.", authority.host)),
             AuthorityTenant::Consumers => signals.add("authority.consumers", format!("The authority is https://{}/consumers.", authority.host)),
+            AuthorityTenant::Invalid(t) | AuthorityTenant::Domain(t) if is_endpoint_path(t) => signals.add("authority.path_as_tenant", format!("The tenant segment is '{t}', a part of the endpoint's path: the authority was built with a path where the tenant belongs.")),
             AuthorityTenant::TenantId(t) | AuthorityTenant::Domain(t) => signals.add("authority.tenant", format!("The authority names the tenant {t}.")),
             AuthorityTenant::Invalid(t) => signals.add("authority.invalid_tenant", format!("The tenant '{t}' is neither a tenant id (GUID), a domain, nor common/organizations/consumers.")),
             AuthorityTenant::Placeholder(_) => {}
@@ -453,6 +455,29 @@ fn requirement_signals(signals: &mut Signals, request: &RequestFact, token: Opti
 }
 
 /// The token the analysis is about: a decoded JWT access token first, then pasted claims.
+/// Segments of the sign-in endpoints' paths, which a mis-built authority puts where the tenant
+/// belongs (`login.microsoftonline.com/oauth2/...`, "Tenant 'v2.0' not found", "Tenant
+/// authorize not found": library reports gh-adal-dotnet-1346, gh-msal-dotnet-1270).
+fn is_endpoint_path(segment: &str) -> bool {
+    const PATHS: &[&str] = &[
+        "oauth2",
+        "authorize",
+        "token",
+        "v2.0",
+        "v1.0",
+        "devicecode",
+        "logout",
+        "discovery",
+        "keys",
+        "openid-configuration",
+        ".well-known",
+        "saml2",
+        "wsfed",
+        "userrealm",
+    ];
+    PATHS.iter().any(|path| segment.eq_ignore_ascii_case(path))
+}
+
 pub fn primary_token(tokens: &[TokenReport]) -> Option<&TokenReport> {
     tokens
         .iter()

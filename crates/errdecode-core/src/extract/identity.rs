@@ -109,8 +109,13 @@ static AUTHORITY: LazyLock<Caseless> = LazyLock::new(|| {
         r"https?://(login\.microsoftonline\.(?:com|us)|login\.windows\.net|sts\.windows\.net|login\.chinacloudapi\.cn|login\.partner\.microsoftonline\.cn|login\.microsoft\.com)/([^/\s\x22'<>?#]+)(/[^\s\x22'<>?#]*)?",
     )
 });
-static TENANT_IDENTIFIER: LazyLock<Caseless> =
-    LazyLock::new(|| Caseless::new(r"tenant identifier '([^']+)'"));
+/// A tenant named in the service's answer: AADSTS900023's "tenant identifier 'x'" and
+/// AADSTS90002's "Tenant 'x' not found" (older libraries print it without quotes).
+static TENANT_IDENTIFIER: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"tenant identifier '([^']+)'|\bTenant '([^'\s]{1,100})' not found|AADSTS90002: Tenant ([A-Za-z0-9._-]{1,60}) not found",
+    )
+});
 static UPN: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(
         r"[A-Za-z0-9._%+\-#]{1,64}(?:@|%40)[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})*\.[A-Za-z]{2,}",
@@ -172,8 +177,13 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
             facts.authorities.push(authority);
         }
     }
-    for caps in TENANT_IDENTIFIER.captures_iter(haystack).filter(|c| c[1].chars().count() <= 100) {
-        let tenant = classify_tenant(&caps[1]);
+    let named_tenants = TENANT_IDENTIFIER
+        .captures_iter(haystack)
+        .take(64)
+        .filter_map(|c| c.groups().flatten().next().map(|m| m.as_str()))
+        .filter(|tenant| tenant.chars().count() <= 100);
+    for named in named_tenants {
+        let tenant = classify_tenant(named);
         let authority = Authority {
             host: "login.microsoftonline.com".to_string(),
             cloud: Cloud::Global,
@@ -399,6 +409,16 @@ mod tests {
         for (segment, expected) in cases {
             assert_eq!(classify_tenant(segment), expected, "{segment}");
         }
+    }
+
+    #[test]
+    fn reads_the_tenant_the_service_could_not_find() {
+        let quoted = facts("MsalServiceException: AADSTS90002: Tenant 'v2.0' not found.");
+        assert_eq!(quoted.authorities[0].tenant, AuthorityTenant::Invalid("v2.0".into()));
+        let bare = facts("AADSTS90002: Tenant authorize not found : Occurs after update");
+        assert_eq!(bare.authorities[0].tenant, AuthorityTenant::Invalid("authorize".into()));
+        // A tenant that was not found, said in a sentence, names none.
+        assert!(facts("the tenant was not found in the list").authorities.is_empty());
     }
 
     #[test]
