@@ -22,15 +22,18 @@
 //! options always gives the same document. The shells (the CLI, the web server) read files,
 //! keep the clock and print.
 
+pub mod budget;
 pub mod cloud;
 pub mod document;
 pub mod extract;
 pub mod haystack;
+pub mod hostile;
 pub mod kb_check;
 pub mod matcher;
 pub mod normalize;
 pub mod permissions;
 pub mod rank;
+pub mod redact;
 pub mod signals;
 pub mod text;
 pub mod token;
@@ -47,12 +50,34 @@ use crate::matcher::MatchIndex;
 use crate::rank::Ranker;
 use crate::token::{SignatureState, TokenSource};
 
-/// What the caller knows that the paste does not.
+/// What the caller knows that the paste does not, and how much work it allows.
 #[derive(Debug, Clone, Default)]
 pub struct DecodeOptions {
     /// The current time (Unix seconds), for warning about tokens that are still live. `None`
     /// keeps the document independent of the clock.
     pub now: Option<i64>,
+    /// The most steps of work the decode may do (see [`budget`]); `None` for no bound.
+    pub max_steps: Option<u64>,
+    /// Set by the caller to stop the decode (a deadline passed); it then returns what it has.
+    pub cancel: Option<budget::Cancel>,
+}
+
+impl DecodeOptions {
+    fn meter(&self) -> budget::Meter {
+        budget::Meter::new(self.max_steps, self.cancel.clone())
+    }
+}
+
+/// The note a decode that ran out of budget carries.
+fn stopped_note(stopped: budget::Stopped, stage: &str) -> String {
+    match stopped {
+        budget::Stopped::Cancelled => format!(
+            "decoding was stopped at its deadline while {stage}; what was found until then is shown"
+        ),
+        budget::Stopped::OutOfSteps => format!(
+            "decoding used up its work budget while {stage}; what was found until then is shown"
+        ),
+    }
 }
 
 /// A knowledge base made ready for decoding. Build once, decode many times, share freely.
@@ -89,22 +114,50 @@ impl Decoder {
         &self.permissions
     }
 
-    /// Decodes a paste into the document of [`document`].
+    /// Decodes a paste into the document of [`document`]. The work stops when the options'
+    /// budget runs out or their [`budget::Cancel`] is set; the document then holds what was
+    /// found until then, and a note says so.
     pub fn decode(&self, paste: &[u8], options: &DecodeOptions) -> DecodeDocument {
+        self.decode_measured(paste, options).0
+    }
+
+    /// [`Decoder::decode`], with the steps of work it took (see [`budget`]): what the
+    /// complexity tests compare across sizes of input.
+    pub fn decode_measured(&self, paste: &[u8], options: &DecodeOptions) -> (DecodeDocument, u64) {
         let normalized = normalize::normalize(paste);
         let text = normalized.text.as_str();
-        let haystack = haystack::Haystack::new(text);
-        let mut facts = extract::extract(&haystack, &self.vocabulary);
+        let haystack = haystack::Haystack::with_meter(text, options.meter());
+        let mut stopped_at = None;
+        let mut stage = |name: &'static str| {
+            if stopped_at.is_none() && !haystack.meter().ok() {
+                stopped_at = Some(name);
+            }
+            stopped_at.is_none()
+        };
+        let mut facts = if stage("extracting facts") {
+            extract::extract(&haystack, &self.vocabulary)
+        } else {
+            Facts::default()
+        };
         for request in facts.request.iter_mut().chain(facts.requests.iter_mut()) {
             request.permissions =
                 self.permissions.lookup(request.method.as_deref(), &request.template).cloned();
         }
-        let signals = signals::derive(&facts, &haystack);
-        let matches = self.index.matches(&self.kb, &facts, &signals, &haystack);
+        let signals =
+            if stage("deriving signals") { signals::derive(&facts, &haystack) } else { Vec::new() };
+        let matches = if stage("matching known errors") {
+            self.index.matches(&self.kb, &facts, &signals, &haystack)
+        } else {
+            Vec::new()
+        };
         let in_context = facts.microsoft_context
             || matches.first().is_some_and(|m| m.score > matcher::OFF_DOMAIN_CEILING);
-        let (causes, ruled_out) =
-            self.ranker.rank(&self.kb, &matches, &signals, &haystack, in_context);
+        let (causes, ruled_out) = if stage("ranking causes") {
+            self.ranker.rank(&self.kb, &matches, &signals, &haystack, in_context)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        stage("finishing");
         let warnings = warnings(&facts, options);
 
         let matches: Vec<MatchedError> = matches
@@ -127,7 +180,11 @@ impl Decoder {
         let summary = summarize(&facts, &matches, recognised, normalized.text.trim().is_empty());
         let mut notes = normalized.notes;
         notes.append(&mut facts.notes);
-        DecodeDocument {
+        if let Some(stopped) = haystack.meter().stopped() {
+            notes.push(stopped_note(stopped, stopped_at.unwrap_or("extracting facts")));
+        }
+        let steps = haystack.meter().used();
+        let document = DecodeDocument {
             schema: SCHEMA,
             recognised,
             summary,
@@ -138,23 +195,48 @@ impl Decoder {
             ruled_out,
             warnings,
             notes,
-        }
+        };
+        (document, steps)
     }
 
     /// Decodes every token in `text` (a bare JWT, a header, a paste), for `errdecode token`.
+    /// Bounded as [`Decoder::decode`] is.
     pub fn decode_tokens(
         &self,
         text: &[u8],
         options: &DecodeOptions,
     ) -> (Vec<TokenReport>, Vec<Warning>) {
         let normalized = normalize::normalize(text);
-        let facts = extract::extract(&haystack::Haystack::new(&normalized.text), &self.vocabulary);
+        let haystack = haystack::Haystack::with_meter(&normalized.text, options.meter());
+        let facts = extract::extract(&haystack, &self.vocabulary);
         let warnings = warnings(&facts, options);
         (facts.tokens, warnings)
     }
 
+    /// Known errors close to an id that names none, for "did you mean" (see
+    /// [`KnowledgeBase::suggest`]).
+    pub fn suggest(&self, asked: &str) -> Vec<SearchHit> {
+        self.kb
+            .suggest(asked, SUGGESTIONS)
+            .into_iter()
+            .map(|index| {
+                let entry = &self.kb.errors[index];
+                SearchHit {
+                    index,
+                    id: entry.id.clone(),
+                    title: entry.title.clone(),
+                    product: entry.product.clone(),
+                    gist: entry.gist.clone(),
+                    score: 0.5,
+                }
+            })
+            .collect()
+    }
+
     /// Entries whose code, title, message or variations fit `query`, best first.
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        // Every entry is searched for every word of the query: a long query is cut first.
+        let query = text::first_chars(query, SEARCH_QUERY_CHARS);
         let query_lower = query.trim().to_ascii_lowercase();
         if query_lower.is_empty() {
             return Vec::new();
@@ -201,6 +283,12 @@ impl Decoder {
         hits
     }
 }
+
+/// The most of a search query that is searched for.
+pub const SEARCH_QUERY_CHARS: usize = 200;
+
+/// How many entries a "did you mean" offers.
+const SUGGESTIONS: usize = 5;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SearchHit {
