@@ -82,7 +82,7 @@ fn format_value(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> R
     let Some(text) = value.as_str() else {
         return minijinja::escape_formatter(out, state, value);
     };
-    let text = privacy::strip_signatures(text);
+    let text = privacy::redact(text);
     let write_error = |_| Error::new(ErrorKind::WriteFailure, "the page could not be written");
     if value.is_safe() || matches!(state.auto_escape(), minijinja::AutoEscape::None) {
         return out.write_str(&text).map_err(write_error);

@@ -1,0 +1,571 @@
+//! The one redactor every output passes through: token signatures and secrets out of any text.
+//!
+//! A signature is what makes a token usable by whoever holds it, and a client secret or a
+//! password is the credential itself. The decoder cuts signatures before it reads a paste
+//! ([`cut_signatures`], from [`crate::normalize`]), and every surface (the decode document as
+//! JSON, every page including the paste box's echo, the API, the CLI, the request log) passes
+//! what it writes through [`redact`]. One scanner for every shape a token comes in:
+//!
+//! * a compact JWS whose header is JSON as any encoder writes it: `eyJ…` (`{"`), `eyAi…`
+//!   (`{ "`), `ewog…` (`{` and a newline);
+//! * its dots written as `.`, `&#46;`, `&#x2e;`, `%2E` or `\u002e`;
+//! * its signature in base64url or standard base64 (`+`, `/`, `=`);
+//! * glued to what comes before (`xeyJ…`, `Bearer%20eyJ…`): no word boundary is needed;
+//! * wrapped onto the next lines (terminals, e-mail, JSON `\n`): a segment goes on across a
+//!   line break when its line was full, and a signature as far as its algorithm's length.
+//!
+//! And every secret the decoder recognises: `client_secret=`, `"client_secret": "…"`,
+//! `ClientSecret`, `-ClientSecret "…"`, `.WithClientSecret("…")`, Entra secret values
+//! (`abc8Q~…`) anywhere, passwords (`password=`, `Pwd=` in connection strings, `user:pass@`
+//! in URLs), storage and bus keys, refresh tokens, `Authorization: Basic …`, and opaque
+//! personal-account tokens (`EwA…`). Placeholders (`<secret>`, `{client_secret}`, `$secret`,
+//! `SECRET`) are left as written.
+//!
+//! Everything here reads each byte a bounded number of times: linear in the text.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// What a removed signature leaves: `<signature: N characters>`.
+pub const SIGNATURE_MARK: &str = "<signature: ";
+/// What a removed secret leaves: `<redacted: N characters>`.
+pub const REDACTED_MARK: &str = "<redacted: ";
+
+/// The shortest header taken for a token's (`{"alg":"none"}` is 19 characters).
+const MIN_HEADER_CHARS: usize = 16;
+/// A header or payload goes on across a line break only when this much of it was on the line.
+const MIN_WRAPPED_LINE: usize = 16;
+/// A signature of unknown length goes on across a line break only after a line this long.
+const MIN_WRAPPED_SIGNATURE_LINE: usize = 60;
+/// Spaces or tabs that may indent a wrapped line.
+const MAX_WRAP_INDENT: usize = 16;
+/// Header characters decoded to read its algorithm.
+const MAX_HEADER_READ: usize = 4096;
+
+fn is_base64(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'+' | b'/')
+}
+
+/// The length of a line break inside a wrapped token at `at`: a newline (or its JSON escape)
+/// and the indentation after it, when a base64 character follows.
+fn wrap_at(bytes: &[u8], at: usize) -> Option<usize> {
+    let rest = &bytes[at..];
+    let newline = [&b"\r\n"[..], b"\n", b"\\r\\n", b"\\n"]
+        .iter()
+        .find(|newline| rest.starts_with(newline))?
+        .len();
+    let indent = rest[newline..]
+        .iter()
+        .take(MAX_WRAP_INDENT)
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let next = at + newline + indent;
+    (next < bytes.len() && is_base64(bytes[next])).then_some(newline + indent)
+}
+
+/// The length of a segment separator at `at`: a dot, or a dot written as an entity or escape.
+fn separator_at(bytes: &[u8], at: usize) -> Option<usize> {
+    let rest = &bytes[at..];
+    if rest.first() == Some(&b'.') {
+        return Some(1);
+    }
+    const SPELLINGS: [&[u8]; 4] = [b"&#46;", b"&#x2e;", b"%2e", b"\\u002e"];
+    SPELLINGS
+        .iter()
+        .find(|spelling| {
+            rest.len() >= spelling.len() && rest[..spelling.len()].eq_ignore_ascii_case(spelling)
+        })
+        .map(|spelling| spelling.len())
+}
+
+/// How many base64 characters follow `at`.
+fn run_length(bytes: &[u8], at: usize) -> usize {
+    bytes[at..].iter().take_while(|b| is_base64(**b)).count()
+}
+
+/// A run of base64 characters from `at`, and where it ends. At a line break,
+/// `go_on(chars, line_chars, next)` says whether the run continues onto the next line, after
+/// `chars` characters of which `line_chars` were on this line, when the next line starts with
+/// `next` of them.
+fn read_run(
+    bytes: &[u8],
+    at: usize,
+    go_on: impl Fn(usize, usize, usize) -> bool,
+) -> (usize, usize) {
+    let mut end = at;
+    let mut chars = 0;
+    let mut line = run_length(bytes, at);
+    loop {
+        end += line;
+        chars += line;
+        let Some(wrap) = wrap_at(bytes, end) else { return (end, chars) };
+        let next = run_length(bytes, end + wrap);
+        if line == 0 || !go_on(chars, line, next) {
+            return (end, chars);
+        }
+        end += wrap;
+        line = next;
+    }
+}
+
+/// Decodes standard or url-safe base64 (no padding), skipping anything else.
+fn decode_base64(chars: impl Iterator<Item = u8>) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'-' | b'+' => Some(62),
+        b'_' | b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for six in chars.filter_map(value) {
+        buffer = (buffer << 6) | six as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+/// Whether the header run at `start` opens a JSON object: `{`, optional whitespace, `"`.
+fn opens_json_object(bytes: &[u8], start: usize, end: usize) -> bool {
+    let head = decode_base64(bytes[start..end].iter().copied().filter(|b| is_base64(*b)).take(16));
+    head.first() == Some(&b'{')
+        && head[1..].iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b == b'"')
+}
+
+/// The signature lengths (characters) the header's algorithm gives, smallest first.
+fn signature_lengths(bytes: &[u8], start: usize, end: usize) -> &'static [usize] {
+    let header = decode_base64(
+        bytes[start..end].iter().copied().filter(|b| is_base64(*b)).take(MAX_HEADER_READ),
+    );
+    let header = String::from_utf8_lossy(&header);
+    let Some(at) = header.find("\"alg\"") else { return &[] };
+    let value = header[at + 5..].trim_start().trim_start_matches(':').trim_start();
+    let alg = value.strip_prefix('"').and_then(|v| v.split('"').next()).unwrap_or("");
+    match alg {
+        "HS256" => &[43],
+        "HS384" | "ES384" => &[64, 128],
+        "HS512" | "ES256" | "EdDSA" => &[86],
+        "ES512" => &[176],
+        // The length follows the key: 2048, 3072 or 4096 bits.
+        a if a.starts_with("RS") || a.starts_with("PS") => &[342, 512, 683],
+        _ => &[],
+    }
+}
+
+/// Where one signed token's signature is, in bytes (wraps included), and how many base64
+/// characters it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// Where the token's header starts.
+    pub token_start: usize,
+    pub start: usize,
+    pub end: usize,
+    pub chars: usize,
+}
+
+/// Every token signature in `text`, in order. Linear: a candidate header that turns out not
+/// to start a token is skipped whole, and so is everything a token spans.
+pub fn find_signatures(text: &str) -> Vec<Signature> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(offset) = memchr::memchr(b'e', &bytes[from..]) {
+        let start = from + offset;
+        from = start + 1;
+        if !matches!(bytes.get(start + 1), Some(b'y' | b'w')) {
+            continue;
+        }
+        let wrapped = |_: usize, line: usize, _: usize| line >= MIN_WRAPPED_LINE;
+        let (header_end, header_chars) = read_run(bytes, start, wrapped);
+        // Any later start inside this run ends where this one does: skip the run.
+        from = header_end.max(from);
+        if header_chars < MIN_HEADER_CHARS || !opens_json_object(bytes, start, header_end) {
+            continue;
+        }
+        let Some(dot) = separator_at(bytes, header_end) else { continue };
+        let mut payload_start = header_end + dot;
+        if let Some(wrap) = wrap_at(bytes, payload_start) {
+            payload_start += wrap;
+        }
+        let (payload_end, _) = read_run(bytes, payload_start, wrapped);
+        let Some(dot) = separator_at(bytes, payload_end) else { continue };
+        let mut signature_start = payload_end + dot;
+        if let Some(wrap) = wrap_at(bytes, signature_start) {
+            signature_start += wrap;
+        }
+        let lengths = signature_lengths(bytes, start, header_end);
+        // A signature goes on across a line break when its algorithm says it is not whole
+        // yet and the next line is a full one or makes it whole; of unknown length, after a
+        // long line only. A word on the line after a whole token is never taken for its end.
+        let (mut end, mut chars) = read_run(bytes, signature_start, |chars, line, next| {
+            if lengths.is_empty() {
+                return line >= MIN_WRAPPED_SIGNATURE_LINE;
+            }
+            !lengths.contains(&chars)
+                && lengths.iter().any(|&length| length > chars)
+                && (next >= MIN_WRAPPED_LINE || lengths.contains(&(chars + next)))
+        });
+        if chars == 0 {
+            from = from.max(payload_end);
+            continue;
+        }
+        while end < bytes.len() && bytes[end] == b'=' && chars % 4 != 0 {
+            end += 1;
+            chars += 1;
+        }
+        found.push(Signature { token_start: start, start: signature_start, end, chars });
+        from = end;
+    }
+    found
+}
+
+/// A token's header and payload as one plain line: line breaks taken out, dots written as
+/// entities or escapes written as dots.
+fn push_token(out: &mut String, token: &str) {
+    let bytes = token.as_bytes();
+    let mut at = 0;
+    let mut copied = 0;
+    while at < bytes.len() {
+        if is_base64(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        out.push_str(&token[copied..at]);
+        if let Some(dot) = separator_at(bytes, at) {
+            out.push('.');
+            at += dot;
+        } else {
+            // A wrap: newlines, their escapes and indentation.
+            at += wrap_at(bytes, at).unwrap_or(1);
+        }
+        copied = at;
+    }
+    out.push_str(&token[copied..]);
+}
+
+/// `text` with every token signature replaced by [`SIGNATURE_MARK`] and its length, or
+/// `None` when it holds none. A token wrapped over lines is joined onto one (its header and
+/// payload are then read like any other).
+pub fn cut_signatures(text: &str) -> Option<String> {
+    let signatures = find_signatures(text);
+    if signatures.is_empty() {
+        return None;
+    }
+    let mut cut = String::with_capacity(text.len());
+    let mut copied = 0;
+    for signature in signatures {
+        cut.push_str(&text[copied..signature.token_start]);
+        push_token(&mut cut, &text[signature.token_start..signature.start]);
+        cut.push_str(SIGNATURE_MARK);
+        cut.push_str(&signature.chars.to_string());
+        cut.push_str(" characters>");
+        copied = signature.end;
+    }
+    cut.push_str(&text[copied..]);
+    Some(cut)
+}
+
+/// Where a secret's value starts: after a key that names one (searched for in the
+/// lower-cased text), or a `Basic` credential, or a password in a URL.
+static SECRET_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"(?:client[_-]?secret|secret[_-]?value|app[_-]?secret|password|passwd|\bpwd|accountkey|"#,
+        r#"sharedaccesskey|refresh[_-]?token|api[_-]?key|subscription-key)"#,
+        r#"(?:\\*["'])?[ \t]*(?:[:=]|=>)[ \t]*(?:\\*["'])?"#,
+        r#"|-clientsecret[ \t]+(?:\([ \t]*convertto-securestring[ \t]+(?:-string[ \t]+)?)?(?:\\*["'])?"#,
+        r#"|withclientsecret\([ \t]*(?:\\*["'])?"#,
+        r#"|clientsecret>"#,
+        r#"|authorization(?:\\*["'])?[ \t]*[:=][ \t]*(?:\\*["'])?basic[ \t]+"#,
+        r#"|://[^\s/:@"'<>]{1,64}:"#,
+    ))
+    .expect("valid pattern")
+});
+/// An Entra client secret value, wherever it stands.
+static LIVE_SECRET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9_\-.]{3}\dQ~[A-Za-z0-9_\-.~]{31,34}").expect("valid pattern")
+});
+/// An opaque personal-account access token.
+static OPAQUE_TOKEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bEw[A-Za-z0-9+/]{100,}={0,2}").expect("valid pattern"));
+
+/// The end of a secret's value that starts at `start`: up to whitespace, a quote, an escape,
+/// or what separates parameters.
+fn value_end(bytes: &[u8], start: usize, in_url: bool) -> usize {
+    let mut end = start;
+    while end < bytes.len() {
+        let stop = match bytes[end] {
+            b if b.is_ascii_whitespace() => true,
+            b'"' | b'\'' | b'&' | b',' | b';' | b')' | b'<' | b'>' | b'`' => true,
+            b'\\' => matches!(bytes.get(end + 1), Some(b'"' | b'\'' | b'n' | b'r' | b't' | b'\\')),
+            b'@' | b'/' => in_url,
+            _ => false,
+        };
+        if stop {
+            break;
+        }
+        end += 1;
+    }
+    end
+}
+
+/// A value that stands for a secret rather than being one: `{client_secret}`, `<secret>`,
+/// `$SECRET`, `xxxx`, `***`, `your-secret-here`, `true`.
+pub fn is_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    value.starts_with(['{', '<', '$', '%', '*', '[', '('])
+        || lower.chars().all(|c| c == 'x' || c == '*' || c == '.' || c == '-')
+        || lower.contains("your")
+        || lower.contains("secret")
+        || lower.contains("here")
+        || lower.contains("password")
+        || matches!(lower.as_str(), "true" | "false" | "null" | "none")
+}
+
+/// The byte ranges of every secret value in `text`, sorted and disjoint.
+fn find_secrets(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    for key in SECRET_KEY.find_iter(&lower) {
+        let in_url = key.as_str().starts_with("://");
+        let start = key.end();
+        let end = value_end(bytes, start, in_url);
+        if in_url && bytes.get(end) != Some(&b'@') {
+            continue;
+        }
+        let value = &text[start..end];
+        let is_token = value.starts_with("ey") && value.contains(SIGNATURE_MARK);
+        if end > start && !is_token && !is_placeholder(value) {
+            spans.push((start, end));
+        }
+    }
+    let may_hold = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
+    if may_hold("Q~") {
+        spans.extend(LIVE_SECRET.find_iter(text).map(|m| (m.start(), m.end())));
+    }
+    if may_hold("Ew") {
+        spans.extend(OPAQUE_TOKEN.find_iter(text).map(|m| (m.start(), m.end())));
+    }
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+/// `text` with every token signature and every secret replaced by a mark that gives only its
+/// length. Borrowed when there is nothing to remove (nearly always).
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let without_signatures = match cut_signatures(text) {
+        Some(cut) => Cow::Owned(cut),
+        None => Cow::Borrowed(text),
+    };
+    let secrets = find_secrets(&without_signatures);
+    if secrets.is_empty() {
+        return without_signatures;
+    }
+    let mut out = String::with_capacity(without_signatures.len());
+    let mut copied = 0;
+    for (start, end) in secrets {
+        out.push_str(&without_signatures[copied..start]);
+        out.push_str(REDACTED_MARK);
+        out.push_str(&without_signatures[start..end].chars().count().to_string());
+        out.push_str(" characters>");
+        copied = end;
+    }
+    out.push_str(&without_signatures[copied..]);
+    Cow::Owned(out)
+}
+
+/// How many token signatures `text` holds.
+pub fn count_signatures(text: &str) -> usize {
+    find_signatures(text).len()
+}
+
+/// A URL path as a log may write it: redacted, every segment that looks like a credential (a
+/// long run of base64 or hex) replaced by its length, and cut to `max` characters.
+pub fn redact_path(path: &str, max: usize) -> String {
+    let mut out = String::with_capacity(path.len().min(max + 16));
+    for (index, segment) in path.split('/').enumerate() {
+        if index > 0 {
+            out.push('/');
+        }
+        let opaque = segment.len() >= 32
+            && segment.bytes().all(|b| is_base64(b) || matches!(b, b'.' | b'=' | b'%' | b'~'));
+        if opaque || redact(segment) != segment {
+            out.push_str(REDACTED_MARK);
+            out.push_str(&segment.len().to_string());
+            out.push_str(" characters>");
+        } else {
+            out.push_str(segment);
+        }
+        if out.len() > max {
+            break;
+        }
+    }
+    if out.len() > max {
+        let mut cut = max;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9";
+    const PAYLOAD: &str = "eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20ifQ";
+
+    #[test]
+    fn cuts_every_shape_of_signature() {
+        let signature = "c2lnbmF0dXJl+/c2lnbmF0dXJl_-c2lnbmF0dXJl==";
+        let shapes = [
+            format!("Bearer {HEADER}.{PAYLOAD}.{signature} end"),
+            format!("Bearer%20{HEADER}.{PAYLOAD}.{signature}"),
+            format!("x{HEADER}.{PAYLOAD}.{signature}"),
+            format!("{HEADER}&#46;{PAYLOAD}&#46;{signature}"),
+            format!("{HEADER}%2E{PAYLOAD}%2e{signature}"),
+            format!("{HEADER}\\u002e{PAYLOAD}\\u002e{signature}"),
+        ];
+        for shape in shapes {
+            let cut = redact(&shape);
+            assert!(!cut.contains("c2lnbmF0dXJl"), "{shape} -> {cut}");
+            assert!(cut.contains(SIGNATURE_MARK), "{cut}");
+            assert!(cut.contains(PAYLOAD), "the payload stays readable: {cut}");
+        }
+    }
+
+    #[test]
+    fn headers_with_spaces_and_newlines_are_headers() {
+        use base64::Engine;
+        let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        for header in ["{ \"alg\": \"RS256\", \"typ\": \"JWT\" }", "{\n  \"alg\": \"HS256\"\n}"] {
+            let token = format!("{}.{PAYLOAD}.c2lnbmF0dXJlc2lnbmF0dXJl", engine.encode(header));
+            assert!(token.starts_with("eyAi") || token.starts_with("ewog"), "{token}");
+            assert_eq!(count_signatures(&token), 1, "{token}");
+        }
+    }
+
+    #[test]
+    fn follows_a_token_wrapped_onto_the_next_lines() {
+        let signature: String = "AbCd".repeat(86)[..342].to_string();
+        let token = format!("{HEADER}.{PAYLOAD}.{signature}");
+        let wrapped: String = token
+            .as_bytes()
+            .chunks(76)
+            .map(|line| std::str::from_utf8(line).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n    ");
+        let text = format!("Authorization: Bearer {wrapped}\nAADSTS50012: next line");
+        let cut = redact(&text);
+        assert!(!cut.contains("AbCdAbCd"), "{cut}");
+        assert!(cut.contains("<signature: 342 characters>\nAADSTS50012: next line"), "{cut}");
+        let escaped = text.replace('\n', "\\n");
+        assert!(!redact(&escaped).contains("AbCdAbCd"));
+    }
+
+    #[test]
+    fn a_token_at_a_line_end_keeps_the_next_line() {
+        let text = format!("{HEADER}.{PAYLOAD}.c2lnbmF0dXJl\nAADSTS50012 happened");
+        assert_eq!(
+            redact(&text),
+            format!("{HEADER}.{PAYLOAD}.<signature: 12 characters>\nAADSTS50012 happened")
+        );
+    }
+
+    #[test]
+    fn leaves_text_that_is_not_a_token() {
+        for text in [
+            "eyes.are.open",
+            "eyJ but not a token",
+            "already eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOi.<signature: 342 characters>",
+            "Azure.Identity.AuthenticationFailedException",
+            "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOi. no signature",
+        ] {
+            assert_eq!(redact(text), text);
+        }
+    }
+
+    #[test]
+    fn removes_every_secret_format() {
+        let live = "abc8Q~aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let shapes = [
+            format!("client_secret={live}&scope=x"),
+            format!("{{\"client_secret\": \"{live}\"}}"),
+            format!("{{\\\"client_secret\\\":\\\"{live}\\\"}}"),
+            format!("{{\\\\\\\"client_secret\\\\\\\":\\\\\\\"{live}\\\\\\\"}}"),
+            format!("\"ClientSecret\": \"{live}\""),
+            format!("-ClientSecret \"{live}\""),
+            format!("-ClientSecret (ConvertTo-SecureString \"{live}\" -AsPlainText)"),
+            format!(".WithClientSecret(\"{live}\")"),
+            format!("AZURE_CLIENT_SECRET={live}"),
+            format!("new ClientSecretCredential(tenant, client, \"{live}\")"),
+            format!("<ClientSecret>{live}</ClientSecret>"),
+            "Server=tcp:x;User ID=u;Password=Hunter2Hunter2;Encrypt=True".to_string(),
+            "password=Hunter2Hunter2".to_string(),
+            "https://user:Hunter2Hunter2@example.com/x".to_string(),
+            "Authorization: Basic dXNlcjpIdW50ZXIySHVudGVyMg==".to_string(),
+            "AccountKey=SGVsbG8gd29ybGQgSGVsbG8=;EndpointSuffix".to_string(),
+            "refresh_token=0.AAAAHunter2Hunter2&x".to_string(),
+        ];
+        for shape in shapes {
+            let out = redact(&shape);
+            assert!(!out.contains("aaaaaaaaaaaaaaa"), "{shape} -> {out}");
+            assert!(!out.contains("Hunter2"), "{shape} -> {out}");
+            assert!(!out.contains("dXNlcjpI"), "{shape} -> {out}");
+            assert!(!out.contains("SGVsbG8g"), "{shape} -> {out}");
+            assert!(out.contains(REDACTED_MARK), "{shape} -> {out}");
+        }
+    }
+
+    #[test]
+    fn leaves_placeholders() {
+        for text in [
+            "client_secret=<secret>",
+            "client_secret={client_secret}",
+            "client_secret=SECRET",
+            "\"ClientSecret\": \"<secret value>\"",
+            "-ClientSecret $secret",
+            "ClientSecretCredential authentication failed",
+            "https://login.microsoftonline.com/common/oauth2/v2.0/token",
+        ] {
+            assert_eq!(redact(text), text);
+        }
+    }
+
+    #[test]
+    fn paths_in_a_log() {
+        let token = format!("{HEADER}.{PAYLOAD}.c2lnbmF0dXJl");
+        let path = format!("/errors/{token}/");
+        let logged = redact_path(&path, 200);
+        assert!(!logged.contains("c2lnbmF0dXJl") && !logged.contains(PAYLOAD), "{logged}");
+        assert_eq!(redact_path("/errors/aadsts50012/", 200), "/errors/aadsts50012/");
+        assert_eq!(redact_path(&"/a".repeat(500), 20).chars().count(), 21);
+    }
+
+    #[test]
+    fn linear_on_hostile_text() {
+        for unit in ["eyJAAAA.", "eyJhbGciOiJSUzI1NiJ9.", "ey", "e", "eyJhbGciOiJSUzI1NiJ9\n"] {
+            let text = unit.repeat((256 << 10) / unit.len());
+            let _ = redact(&text);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The privacy matrix, core side: every token shape with every secret format, through the
+//! decode document (as every surface writes it) and the token answer. The web crate's tests
+//! hold the pages, the API and the log to the same matrix; the CLI's, its three formats.
+
+use errdecode_core::hostile::{leak, privacy_pastes, token_shapes};
+use errdecode_core::redact::{count_signatures, redact};
+use errdecode_core::{DecodeOptions, Decoder};
+
+fn decoder() -> Decoder {
+    Decoder::new(errdecode_kb::load_embedded().expect("valid knowledge base"))
+}
+
+#[test]
+fn no_signature_or_secret_in_the_document_or_the_token_answer() {
+    let decoder = decoder();
+    let options = DecodeOptions { now: Some(1_700_000_100), ..Default::default() };
+    for (name, paste) in privacy_pastes() {
+        let document = decoder.decode(paste.as_bytes(), &options);
+        let json = document.to_json(false);
+        assert_eq!(leak(&json), None, "{name}: the decode document leaks: {json}");
+        assert_eq!(leak(&document.to_json(true)), None, "{name}: pretty JSON leaks");
+        // Signatures are cut before anything is read: not even the raw document holds one.
+        let raw = serde_json::to_string(&document).unwrap();
+        assert_eq!(count_signatures(&raw), 0, "{name}");
+        assert!(!raw.contains(errdecode_core::hostile::SIGNATURE_PROBE), "{name}: {raw}");
+
+        let (tokens, warnings) = decoder.decode_tokens(paste.as_bytes(), &options);
+        let answer = serde_json::json!({ "tokens": tokens, "warnings": warnings }).to_string();
+        assert_eq!(leak(&redact(&answer)), None, "{name}: the token answer leaks");
+        assert!(!answer.contains(errdecode_core::hostile::SIGNATURE_PROBE), "{name}: {answer}");
+        // The echo of the paste itself, as the result page's box shows it.
+        assert_eq!(leak(&redact(&paste)), None, "{name}: the echo leaks: {}", redact(&paste));
+    }
+}
+
+#[test]
+fn every_token_shape_is_still_seen_as_a_signed_token() {
+    let decoder = decoder();
+    for (name, paste) in token_shapes() {
+        let document = decoder.decode(paste.as_bytes(), &DecodeOptions::default());
+        let json = serde_json::to_string(&document).unwrap();
+        let signed = document.facts.tokens.iter().any(|t| {
+            matches!(t.signature, errdecode_core::token::SignatureState::Present { length } if length > 300)
+        });
+        assert!(
+            signed || json.contains("<signature: "),
+            "{name}: read as a signed token, or the cut leaves its mark: {json}"
+        );
+    }
+}
