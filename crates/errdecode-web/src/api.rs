@@ -12,7 +12,6 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
-use errdecode_core::DecodeOptions;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, ErrorInfo};
@@ -70,7 +69,7 @@ pub fn error_json(status: StatusCode, info: &ErrorInfo) -> Vec<u8> {
     };
     let json = serde_json::to_vec(&serde_json::json!({ "error": body }))
         .expect("an error body is plain data");
-    match privacy::strip_signatures(&String::from_utf8_lossy(&json)) {
+    match privacy::redact(&String::from_utf8_lossy(&json)) {
         std::borrow::Cow::Owned(stripped) => stripped.into_bytes(),
         std::borrow::Cow::Borrowed(_) => json,
     }
@@ -83,8 +82,8 @@ fn json_response(
 ) -> Result<Response, AppError> {
     let mut json = serde_json::to_string(value)
         .map_err(|e| AppError::Internal(format!("serializing an answer: {e}")))?;
-    // Copied only when a signature had to be cut (the decoder leaves none, so: never).
-    if let std::borrow::Cow::Owned(stripped) = privacy::strip_signatures(&json) {
+    // Copied only when a signature or a secret had to be cut.
+    if let std::borrow::Cow::Owned(stripped) = privacy::redact(&json) {
         json = stripped;
     }
     Ok((
@@ -158,15 +157,7 @@ async fn token(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let text = paste_from(&state, &headers, body)?;
-    let options = DecodeOptions {
-        now: Some(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0),
-        ),
-    };
-    let (tokens, warnings) = state.site().decoder().decode_tokens(&text, &options);
+    let (tokens, warnings) = state.decode_tokens(text).await?;
     json_response(&serde_json::json!({ "tokens": tokens, "warnings": warnings }), "no-store")
 }
 
@@ -230,10 +221,7 @@ async fn show_error(
         .or_else(|| site.error_for_code(&id));
     match entry {
         Some(entry) => json_response(entry, "public, max-age=300"),
-        None => Err(AppError::NotFound {
-            asked: Some(id.chars().take(120).collect()),
-            suggestions: crate::server::suggestions(site, &id),
-        }),
+        None => Err(crate::server::not_found_for(&state, &id)),
     }
 }
 
@@ -258,7 +246,7 @@ async fn show_cause(
             json_response(&CauseDocument { cause, errors }, "public, max-age=300")
         }
         None => Err(AppError::NotFound {
-            asked: Some(id.chars().take(120).collect()),
+            asked: Some(id.chars().take(crate::server::ASKED_LIMIT).collect()),
             suggestions: Vec::new(),
         }),
     }

@@ -12,7 +12,7 @@
 //!
 //! Privacy is a design constraint, not a feature: the browser strips JWT signatures before a
 //! paste is sent (`static/app.js`), every page and API answer passes through
-//! [`privacy::strip_signatures`] on its way out, and the server logs method, path, status and
+//! [`privacy::redact`] on its way out, and the server logs method, path, status and
 //! latency only, never a body or a query string.
 //!
 //! This is the only crate of the workspace that knows HTTP. The decoder it wraps does no I/O;
@@ -20,6 +20,7 @@
 
 pub mod api;
 pub mod assets;
+mod connection;
 pub mod error;
 pub mod export;
 pub mod markdown;

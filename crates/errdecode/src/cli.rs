@@ -100,16 +100,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let decoder = load_decoder(&cli)?;
     let mut out = anstream::stdout().lock();
     let format = cli.format;
-    let options = DecodeOptions { now: Some(now()) };
+    let options = DecodeOptions { now: Some(now()), ..Default::default() };
     match cli.command {
         Command::Decode { file } => {
             let paste = input::read_paste(file.as_deref())?;
             let document = decoder.decode(&paste, &options);
+            // Rendered whole, then written through the redactor: no signature or secret
+            // quoted from the paste reaches the terminal, a file or a chat.
+            let mut rendered = Vec::new();
             match format {
-                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?,
-                Format::Text => render::text::decode(&mut out, &document)?,
-                Format::Markdown => render::markdown::decode(&mut out, &document)?,
+                Format::Json => writeln!(rendered, "{}", document.to_json(true))?,
+                Format::Text => render::text::decode(&mut rendered, &document)?,
+                Format::Markdown => render::markdown::decode(&mut rendered, &document)?,
             }
+            write_redacted(&mut out, &rendered)?;
             Ok(if document.recognised { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Token { token } => {
@@ -118,21 +122,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             if reports.is_empty() && format != Format::Json {
                 bail!("no token found: give a JWT (eyJ...), a line with `Bearer <token>`, or pasted claims");
             }
+            let mut rendered = Vec::new();
             match format {
                 Format::Json => writeln!(
-                    out,
+                    rendered,
                     "{}",
                     serde_json::to_string_pretty(
                         &serde_json::json!({"tokens": reports, "warnings": warnings})
                     )?
                 )?,
-                Format::Text => render::text::tokens(&mut out, &reports, &warnings)?,
-                Format::Markdown => render::markdown::tokens(&mut out, &reports, &warnings)?,
+                Format::Text => render::text::tokens(&mut rendered, &reports, &warnings)?,
+                Format::Markdown => render::markdown::tokens(&mut rendered, &reports, &warnings)?,
             }
+            write_redacted(&mut out, &rendered)?;
             Ok(if reports.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Show { id } => {
             let kb = decoder.kb();
+            // No id is longer than this: a longer one is cut before any lookup.
+            let id: String = id.chars().take(errdecode_kb::SUGGEST_CHARS).collect();
             let wanted = id.to_ascii_lowercase();
             let entry = kb
                 .error(&wanted)
@@ -164,9 +172,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
-            let hits = suggestions(&decoder, &id);
+            let hits = decoder.suggest(&id);
             let mut err = anstream::stderr().lock();
-            writeln!(err, "errdecode: no error or cause with the id `{id}`")?;
+            let shown: String = id.chars().take(120).collect();
+            let shown = errdecode_core::redact::redact(&shown);
+            writeln!(err, "errdecode: no error or cause with the id `{shown}`")?;
             if !hits.is_empty() {
                 writeln!(err, "did you mean:")?;
                 for hit in hits {
@@ -305,15 +315,11 @@ fn load_decoder(cli: &Cli) -> Result<Decoder> {
 
 /// Entries close to an id that does not exist: a search, then shorter and shorter prefixes
 /// (`aadsts7000216` finds `aadsts7000215`).
-fn suggestions(decoder: &Decoder, id: &str) -> Vec<errdecode_core::SearchHit> {
-    let mut query = id.trim().to_string();
-    loop {
-        let hits = decoder.search(&query, 5);
-        if !hits.is_empty() || query.chars().count() <= 4 {
-            return hits;
-        }
-        query.pop();
-    }
+/// Writes `rendered` with every signature and secret removed (see `errdecode_core::redact`).
+fn write_redacted(out: &mut impl Write, rendered: &[u8]) -> Result<()> {
+    let text = String::from_utf8_lossy(rendered);
+    out.write_all(errdecode_core::redact::redact(&text).as_bytes())?;
+    Ok(())
 }
 
 fn now() -> i64 {
