@@ -299,9 +299,12 @@ static OPAQUE_TOKEN: LazyLock<Regex> =
 
 /// The end of a secret's value that starts at `start`: up to whitespace, a quote, an escape,
 /// or what separates parameters.
+/// Read at most [`MAX_SECRET_BYTES`]: a value is short, and a paste of keys that run into
+/// one another is read once, not once per key.
 fn value_end(bytes: &[u8], start: usize, in_url: bool) -> usize {
     let mut end = start;
-    while end < bytes.len() {
+    let limit = bytes.len().min(start + MAX_SECRET_BYTES);
+    while end < limit {
         let stop = match bytes[end] {
             b if b.is_ascii_whitespace() => true,
             b'"' | b'\'' | b'&' | b',' | b';' | b')' | b'<' | b'>' | b'`' => true,
@@ -330,12 +333,18 @@ pub fn is_placeholder(value: &str) -> bool {
         || matches!(lower.as_str(), "true" | "false" | "null" | "none")
 }
 
+/// The longest secret value read.
+const MAX_SECRET_BYTES: usize = 1024;
+
 /// The byte ranges of every secret value in `text`, sorted and disjoint.
 fn find_secrets(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let lower = text.to_ascii_lowercase();
     for key in SECRET_KEY.find_iter(&lower) {
+        if spans.last().is_some_and(|&(_, end)| key.start() < end) {
+            continue;
+        }
         let in_url = key.as_str().starts_with("://");
         let start = key.end();
         let end = value_end(bytes, start, in_url);
@@ -563,7 +572,14 @@ mod tests {
 
     #[test]
     fn linear_on_hostile_text() {
-        for unit in ["eyJAAAA.", "eyJhbGciOiJSUzI1NiJ9.", "ey", "e", "eyJhbGciOiJSUzI1NiJ9\n"] {
+        for unit in [
+            "eyJAAAA.",
+            "eyJhbGciOiJSUzI1NiJ9.",
+            "ey",
+            "e",
+            "eyJhbGciOiJSUzI1NiJ9\n",
+            "password=client_secret=",
+        ] {
             let text = unit.repeat((256 << 10) / unit.len());
             let _ = redact(&text);
         }

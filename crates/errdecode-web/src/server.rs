@@ -107,6 +107,10 @@ struct Inner {
     site: Arc<Site>,
     cache: PageCache,
     limits: Limits,
+    /// Large pastes decoded at once: one fewer than the cores, so that a core is always left
+    /// for the async workers (a flood of large pastes queues here, and cannot slow `/healthz`
+    /// or the pages down).
+    heavy: tokio::sync::Semaphore,
 }
 
 /// What every handler shares: the site, the page cache and the limits.
@@ -122,7 +126,9 @@ impl AppState {
 
     pub fn with_limits(site: Arc<Site>, limits: Limits) -> AppState {
         let cache = PageCache::new(&site);
-        AppState { inner: Arc::new(Inner { site, cache, limits }) }
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let heavy = tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1));
+        AppState { inner: Arc::new(Inner { site, cache, limits, heavy }) }
     }
 
     pub fn site(&self) -> &Site {
@@ -173,6 +179,12 @@ impl AppState {
             return Ok(work(self.site(), &paste, &options));
         }
         let _stop_when_dropped = cancel.on_drop();
+        let _slot = self
+            .inner
+            .heavy
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal("the decode queue is closed".to_string()))?;
         let site = Arc::clone(&self.inner.site);
         tokio::task::spawn_blocking(move || work(&site, &paste, &options))
             .await
