@@ -13,6 +13,9 @@ use crate::signals::Signal;
 /// The version of this wire format.
 pub const SCHEMA: &str = "errdecode.decode/1";
 
+/// A score or confidence of this much or more means "fairly sure", in every surface.
+pub const FAIRLY_SURE: f32 = 0.5;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DecodeDocument {
     pub schema: &'static str,
@@ -24,6 +27,10 @@ pub struct DecodeDocument {
     pub signals: Vec<Signal>,
     /// Known errors, best first. When nothing is recognised these are the nearest entries.
     pub matches: Vec<MatchedError>,
+    /// Whether a cause is fairly sure, and when none is, the check that tells the leading
+    /// ones apart. Said before the causes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
     /// Root causes for this paste, most likely first.
     pub causes: Vec<RankedCause>,
     /// Causes the paste itself excludes, with the evidence that excludes them.
@@ -67,4 +74,64 @@ pub struct Warning {
     /// `live-token`, `client-secret`.
     pub kind: &'static str,
     pub message: String,
+}
+
+/// How sure the ranking is, in one sentence, and what to check next when it is not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// The leading cause reaches [`FAIRLY_SURE`].
+    pub fairly_sure: bool,
+    pub says: String,
+    /// When no cause is fairly sure: the first step of confirming the leading cause, which
+    /// tells it apart from the next ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_check: Option<String>,
+}
+
+impl Assessment {
+    pub fn of(causes: &[RankedCause]) -> Option<Assessment> {
+        let top = causes.first()?;
+        if top.confidence >= FAIRLY_SURE {
+            return Some(Assessment {
+                fairly_sure: true,
+                says: format!("Fairly sure: {}.", top.title.trim_end_matches('.')),
+                next_check: None,
+            });
+        }
+        let leading: Vec<&str> = causes.iter().take(3).map(|c| c.title.as_str()).collect();
+        let says = match leading.as_slice() {
+            [one] => format!("No cause is fairly sure yet; the closest is: {one}."),
+            many => format!(
+                "No cause is fairly sure yet; the leading ones are: {}.",
+                many.iter().map(|t| t.trim_end_matches('.')).collect::<Vec<_>>().join("; ")
+            ),
+        };
+        let next_check = top.how_to_confirm.as_deref().and_then(first_step);
+        Some(Assessment { fairly_sure: false, says, next_check })
+    }
+}
+
+/// The first step of a "How to confirm it" section: its first list item, or its first
+/// paragraph, as plain text.
+pub fn first_step(markdown: &str) -> Option<String> {
+    let mut lines =
+        markdown.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("```"));
+    let first = lines.next()?;
+    let item = markdown.lines().map(str::trim).find_map(|line| {
+        let rest = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")).or_else(|| {
+            let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            (digits > 0).then(|| line[digits..].strip_prefix(". ")).flatten()
+        })?;
+        Some(rest.to_string())
+    });
+    let text = item.unwrap_or_else(|| first.to_string());
+    let plain: String = text.replace("**", "").replace('`', "");
+    let plain = plain.trim().trim_end_matches(':').to_string();
+    if plain.is_empty() {
+        return None;
+    }
+    Some(match plain.char_indices().nth(240) {
+        Some((cut, _)) => format!("{}…", &plain[..cut]),
+        None => plain,
+    })
 }

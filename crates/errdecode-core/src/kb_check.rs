@@ -59,6 +59,32 @@ pub fn check(decoder: &Decoder, files: &[SourceFile]) -> Vec<Problem> {
             }
         }
     }
+    for mention in &kb.endpoint_mentions {
+        if crate::rank::required_prefixes(&crate::text::ascii_boundaries(&mention.pattern))
+            .is_none()
+        {
+            problems.push(
+                Problem::new(
+                    &mention.origin.path,
+                    Some(mention.origin.line),
+                    "the pattern does not start with a literal of 3 or more characters",
+                )
+                .with_hint("begin each alternative with a word"),
+            );
+        }
+    }
+    for rule in &kb.endpoint_requirements {
+        if !rule.signal.starts_with("endpoint.") || !is_known_signal(&rule.signal) {
+            problems.push(
+                Problem::new(
+                    &rule.origin.path,
+                    Some(rule.origin.line),
+                    format!("unknown endpoint signal `{}`", rule.signal),
+                )
+                .with_hint("a requirement raises one of the `endpoint.*` signals of kb/README.md"),
+            );
+        }
+    }
     for entry in &kb.errors {
         for name in &entry.when {
             if !is_known_signal(name) {
@@ -116,7 +142,7 @@ mod tests {
     fn cause_with_pattern(pattern: &str) -> Vec<Problem> {
         let file = |path: &str, text: String| SourceFile { path: path.to_string(), text };
         let files = vec![
-            file("products/p.md", "+++\nid = \"p\"\nname = \"P\"\nsummary = \"s\"\ntopics = [\"T\"]\n+++\nHub.\n".into()),
+            file("products/p.md", "+++\nid = \"p\"\nname = \"P\"\nsummary = \"s\"\ntopics = [\"T\"]\n[detect]\nwords = [\"p\"]\n+++\nHub.\n".into()),
             file("causes/c.md", format!("+++\nid = \"c\"\ntitle = \"T\"\nsummary = \"S\"\nlast_reviewed = 2026-11-20\n\n[[support]]\npattern = '{pattern}'\nweight = 0.5\nsays = \"Evidence.\"\n+++\n## How to confirm it\nCheck.\n## How to fix it\nFix.\n")),
         ];
         let (kb, problems) = errdecode_kb::parse(&files);

@@ -23,6 +23,7 @@
 //! keep the clock and print.
 
 pub mod budget;
+pub mod cause_search;
 pub mod cloud;
 pub mod document;
 pub mod extract;
@@ -30,23 +31,26 @@ pub mod haystack;
 pub mod hostile;
 pub mod kb_check;
 pub mod matcher;
+pub mod mentions;
 pub mod normalize;
 pub mod permissions;
 pub mod rank;
 pub mod redact;
+pub mod requirements;
 pub mod signals;
 pub mod text;
 pub mod token;
 
 use errdecode_kb::KnowledgeBase;
 
-pub use document::{DecodeDocument, MatchedError, Warning, SCHEMA};
+pub use document::{Assessment, DecodeDocument, MatchedError, Warning, FAIRLY_SURE, SCHEMA};
 pub use extract::Facts;
 pub use permissions::PermissionIndex;
 pub use token::TokenReport;
 
 use crate::extract::CodeVocabulary;
 use crate::matcher::MatchIndex;
+use crate::mentions::MentionIndex;
 use crate::rank::Ranker;
 use crate::token::{SignatureState, TokenSource};
 
@@ -87,6 +91,7 @@ pub struct Decoder {
     ranker: Ranker,
     vocabulary: CodeVocabulary,
     permissions: PermissionIndex,
+    mentions: MentionIndex,
 }
 
 impl Decoder {
@@ -97,7 +102,8 @@ impl Decoder {
         let vocabulary =
             CodeVocabulary::new(kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)));
         let permissions = PermissionIndex::new(kb.endpoint_permissions.clone());
-        Decoder { kb, index, ranker, vocabulary, permissions }
+        let mentions = MentionIndex::new(&kb.endpoint_mentions);
+        Decoder { kb, index, ranker, vocabulary, permissions, mentions }
     }
 
     /// Uses another permission table (Microsoft's full permissions file, say).
@@ -139,12 +145,17 @@ impl Decoder {
         } else {
             Facts::default()
         };
+        if let Some(request) = self.mentions.infer(&facts, &haystack) {
+            facts.requests.push(request.clone());
+            facts.request = Some(request);
+        }
         for request in facts.request.iter_mut().chain(facts.requests.iter_mut()) {
             request.permissions =
                 self.permissions.lookup(request.method.as_deref(), &request.template).cloned();
+            request.requirements =
+                requirements::for_request(&self.kb.endpoint_requirements, request);
         }
-        let signals =
-            if stage("deriving signals") { signals::derive(&facts, &haystack) } else { Vec::new() };
+        let signals = if stage("deriving signals") { signals::derive(&facts) } else { Vec::new() };
         let matches = if stage("matching known errors") {
             self.index.matches(&self.kb, &facts, &signals, &haystack)
         } else {
@@ -176,7 +187,7 @@ impl Decoder {
                 }
             })
             .collect();
-        let recognised = matches.first().is_some_and(|m| m.score >= 0.5);
+        let recognised = matches.first().is_some_and(|m| m.score >= FAIRLY_SURE);
         let summary = summarize(&facts, &matches, recognised, normalized.text.trim().is_empty());
         let mut notes = normalized.notes;
         notes.append(&mut facts.notes);
@@ -191,6 +202,7 @@ impl Decoder {
             facts,
             signals,
             matches,
+            assessment: Assessment::of(&causes),
             causes,
             ruled_out,
             warnings,

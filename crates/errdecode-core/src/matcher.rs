@@ -7,12 +7,13 @@ use errdecode_kb::{ErrorEntry, KnowledgeBase};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::cloud::Service;
 use crate::extract::{CodeKind, Facts};
 use crate::haystack::{Caseless, Found, Haystack};
 use crate::signals::Signal;
 use crate::text::{ascii_words, words_of, TermIndex};
 
+/// What similar wording counts for in an entry of a product the paste is not about.
+const OTHER_PRODUCT_SIMILARITY: f32 = 0.5;
 /// The most a match found only by similar wording may score: it suggests, never asserts.
 pub const SIMILARITY_CEILING: f32 = 0.45;
 /// The most anything may score in a paste that names nothing of Microsoft's.
@@ -78,11 +79,12 @@ impl MatchIndex {
         let mut patterns = Vec::new();
         let mut template_entries = Vec::new();
         let mut template_sources: Vec<String> = Vec::new();
+        let message_templates = message_templates(kb);
         for (index, entry) in kb.errors.iter().enumerate() {
             for code in &entry.codes {
                 by_code.entry(code.to_ascii_lowercase()).or_default().push(index);
             }
-            for template in &entry.messages {
+            for template in entry.messages.iter().chain(message_templates[index].as_ref()) {
                 patterns.push(template_to_regex(template));
                 template_sources.push(template.clone());
                 template_entries.push(index);
@@ -286,7 +288,7 @@ impl MatchIndex {
                     entry.codes.is_empty() && entry.messages.is_empty() && entry.when.is_empty();
                 if !is_status_page
                     || !entry.http_status.contains(&status)
-                    || !product_in_play(&entry.product, facts, haystack)
+                    || !product_in_play(&entry.product, kb, facts, haystack)
                 {
                     continue;
                 }
@@ -305,8 +307,20 @@ impl MatchIndex {
         }
 
         // Similar wording: suggestions, never confident on their own.
+        // An entry of a product the paste is not about (by the products' `[detect]` rules)
+        // counts for less, when the paste is recognisably about some product: a Power BI
+        // report's wording is close to many sign-in messages, and those are not its answer.
+        let products_in_play: Vec<&str> = kb
+            .products
+            .iter()
+            .filter(|product| product_in_play(&product.id, kb, facts, haystack))
+            .map(|product| product.id.as_str())
+            .collect();
         for (index, similarity) in self.terms.similar_ids(terms, 12) {
-            let score = SIMILARITY_CEILING * similarity;
+            let product = kb.errors[index].product.as_str();
+            let elsewhere = !products_in_play.is_empty() && !products_in_play.contains(&product);
+            let factor = if elsewhere { OTHER_PRODUCT_SIMILARITY } else { 1.0 };
+            let score = SIMILARITY_CEILING * similarity * factor;
             if let Some(existing) = best.get_mut(&index) {
                 existing.score += 0.02 * similarity;
             } else if score >= 0.08 {
@@ -349,21 +363,26 @@ impl MatchIndex {
     }
 }
 
-/// Whether a paste is about an entry's product, for status pages that have nothing but a status.
-fn product_in_play(product: &str, facts: &Facts, haystack: &Haystack) -> bool {
-    let lower_has = |needle: &str| haystack.contains_lower(needle);
-    match product {
-        "microsoft-graph" => {
-            facts.requests.iter().any(|r| r.service == Some(Service::MicrosoftGraph))
-                || lower_has("graph")
-                || (!facts.www_authenticate.is_empty() && facts.microsoft_context)
-        }
-        "exchange-online" => lower_has("exchange") || lower_has("outlook"),
-        "entra-id" => !facts.authorities.is_empty() || lower_has("aadsts"),
-        "graph-powershell" => facts.powershell.cmdlets.iter().any(|c| c.contains("-Mg")),
-        "msal" => lower_has("msal"),
-        _ => false,
-    }
+/// Whether a paste is about an entry's product, for status pages that have nothing but a
+/// status. How each product is recognised is data: its hub's `[detect]` table.
+fn product_in_play(product: &str, kb: &KnowledgeBase, facts: &Facts, haystack: &Haystack) -> bool {
+    let Some(detect) = kb.product(product).map(|product| &product.detect) else {
+        return false;
+    };
+    detect.words.iter().any(|word| haystack.contains_lower(word))
+        || facts.requests.iter().any(|request| {
+            request.host.as_deref().is_some_and(|host| {
+                let host = host.to_ascii_lowercase();
+                detect.hosts.iter().any(|suffix| host.ends_with(suffix.as_str()))
+            })
+        })
+        || facts
+            .powershell
+            .cmdlets
+            .iter()
+            .any(|cmdlet| detect.cmdlets.iter().any(|part| cmdlet.contains(part.as_str())))
+        || (detect.authority && !facts.authorities.is_empty())
+        || (detect.challenge && !facts.www_authenticate.is_empty() && facts.microsoft_context)
 }
 
 /// A message template as a regex: literal text, `{}` for any short run, flexible spaces.
@@ -413,6 +432,86 @@ fn longest_words(template: &str, count: usize) -> Vec<String> {
     words.dedup();
     words.truncate(count);
     words
+}
+
+/// Words too common in service messages to make one distinctive.
+const GENERIC_MESSAGE_WORDS: &[&str] = &[
+    "error",
+    "errors",
+    "request",
+    "invalid",
+    "failed",
+    "failure",
+    "please",
+    "again",
+    "with",
+    "this",
+    "that",
+    "from",
+    "have",
+    "does",
+    "into",
+    "your",
+    "been",
+    "were",
+    "when",
+    "will",
+    "operation",
+    "value",
+    "there",
+    "unable",
+    "cannot",
+    "could",
+    "should",
+    "which",
+];
+
+/// For each entry, its own `message` as one more template when the message is the service's
+/// wording and distinctive (four or more uncommon words, no slot), no template of the entry
+/// already covers it, and no other entry shows the same message. A person often pastes the
+/// message without its code ("Access is denied. Check credentials and try again.", library
+/// reports gh-ms365-mail-5 and gh-azurecat-devcamp-44).
+fn message_templates(kb: &KnowledgeBase) -> Vec<Option<String>> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for entry in &kb.errors {
+        *seen.entry(entry.message.trim().to_ascii_lowercase()).or_default() += 1;
+    }
+    kb.errors
+        .iter()
+        .map(|entry| {
+            let message = entry.message.trim();
+            let distinctive = ascii_words(message, 4)
+                .iter()
+                .map(|(_, word)| word.to_ascii_lowercase())
+                .filter(|word| !GENERIC_MESSAGE_WORDS.contains(&word.as_str()))
+                .filter(|word| !word.bytes().all(|b| b.is_ascii_digit()))
+                .collect::<HashSet<_>>()
+                .len();
+            let lower = message.to_ascii_lowercase();
+            let covered =
+                entry.messages.iter().any(|template| literal_parts_in_order(template, &lower));
+            let shared = seen.get(&message.to_ascii_lowercase()).copied().unwrap_or(0) > 1;
+            (distinctive >= 4 && !covered && !shared && !message.contains("{}"))
+                .then(|| message.to_string())
+        })
+        .collect()
+}
+
+/// Whether `text` (lower-case) holds the literal parts of `template` in order: a template
+/// match without compiling it.
+fn literal_parts_in_order(template: &str, text: &str) -> bool {
+    let mut rest = text;
+    for part in template.to_ascii_lowercase().split("{}") {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The words an entry is found by in similarity search.

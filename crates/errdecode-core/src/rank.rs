@@ -16,6 +16,7 @@ use regex_automata::{Anchored, Input};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use serde::Serialize;
 
+use crate::cause_search::CauseSearch;
 use crate::haystack::Haystack;
 use crate::matcher::{Match, OFF_DOMAIN_CEILING};
 use crate::signals::{Signal, CATALOGUE};
@@ -29,6 +30,13 @@ const UNLISTED_MIN_WEIGHT: f32 = 0.4;
 const CONFIDENT_MATCH: f32 = 0.85;
 /// When nothing matched well, causes are held to this share of their evidence.
 const WEAK_MATCH_FLOOR: f32 = 0.35;
+/// A cause's description must share at least this much with the paste's words to count.
+const SEARCH_MIN_SIMILARITY: f32 = 0.05;
+/// The similar-wording fallback fills the list up to this many causes.
+const SEARCH_FILL: usize = 3;
+/// A cause found by similar wording alone gets at most this confidence (for the closest one),
+/// and always less than any cause with evidence of its own.
+const SEARCH_ALONE_WEIGHT: f32 = 0.15;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RankedCause {
@@ -40,6 +48,10 @@ pub struct RankedCause {
     /// The matched error that lists this cause, when one does.
     pub listed_by: Option<String>,
     pub prior: f32,
+    /// How often the matched error comes from this cause before any evidence: the base rate,
+    /// kept apart from the evidence found in the paste.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_rate: Option<String>,
     /// How to confirm it (Markdown), from the cause's page.
     pub how_to_confirm: Option<String>,
 }
@@ -64,6 +76,7 @@ struct Candidate {
     prior: f32,
     evidence: Vec<String>,
     listed_by: Option<String>,
+    base_rate: Option<String>,
 }
 
 /// What an evidence rule looks at, resolved once: a signal by its place in the catalogue, a
@@ -103,6 +116,8 @@ pub struct Ranker {
     rule_keys: Vec<(Vec<RuleKey>, Vec<RuleKey>)>,
     /// For each error entry, the causes it lists (by index) with their priors.
     entry_causes: Vec<Vec<(usize, f32)>>,
+    /// Similar wording between the paste and the causes' descriptions.
+    search: CauseSearch,
 }
 
 impl Ranker {
@@ -156,7 +171,8 @@ impl Ranker {
                 listed
             })
             .collect();
-        Ranker { rules, prefixes, prefix_rules, unfiltered_rules, rule_keys, entry_causes }
+        let search = CauseSearch::new(kb);
+        Ranker { rules, prefixes, prefix_rules, unfiltered_rules, rule_keys, entry_causes, search }
     }
 
     /// For each cause, its prior for this paste and the matched entry that lends it: the best
@@ -297,14 +313,16 @@ impl Ranker {
             for (weight, _) in &support {
                 confidence = 1.0 - (1.0 - confidence) * (1.0 - weight);
             }
-            if prior <= 0.0 {
+            if prior <= 0.0 && !cause.any_error {
                 confidence *= UNLISTED_DISCOUNT;
             }
-            let mut lines: Vec<String> = Vec::new();
-            if let Some((_, name)) = &listed_by {
-                lines.push(format!("A usual cause of {name}."));
-            }
-            lines.extend(support.into_iter().map(|(_, line)| line));
+            let base_rate = listed_by.as_ref().map(|(_, name)| {
+                format!(
+                    "Before any evidence, about {}% of {name} cases come from this cause.",
+                    (prior * 100.0).round()
+                )
+            });
+            let mut lines: Vec<String> = support.into_iter().map(|(_, line)| line).collect();
             for (weight, _, line) in refute {
                 confidence *= 1.0 - weight;
                 lines.push(format!("Against: {line}"));
@@ -320,6 +338,7 @@ impl Ranker {
                 prior,
                 evidence: lines,
                 listed_by: listed_by.map(|(id, _)| id),
+                base_rate,
             });
         }
         ranked.sort_by(|a, b| {
@@ -328,6 +347,9 @@ impl Ranker {
                 .then(b.prior.total_cmp(&a.prior))
                 .then(kb.causes[a.cause].id.cmp(&kb.causes[b.cause].id))
         });
+        if microsoft_context {
+            self.fill_from_similar_wording(text, &mut ranked, &ruled_out, kb);
+        }
         ranked.truncate(10);
         let ranked = ranked
             .into_iter()
@@ -341,6 +363,7 @@ impl Ranker {
                     summary: cause.summary.clone(),
                     listed_by: candidate.listed_by,
                     prior: candidate.prior,
+                    base_rate: candidate.base_rate,
                     how_to_confirm: cause
                         .section(errdecode_kb::SectionKind::Confirm)
                         .map(|s| s.markdown.clone()),
@@ -350,6 +373,54 @@ impl Ranker {
         ruled_out.sort_by(|a, b| a.id.cmp(&b.id));
         (ranked, ruled_out)
     }
+}
+
+impl Ranker {
+    /// When the rules leave fewer than [`SEARCH_FILL`] causes, adds those whose descriptions
+    /// the paste's words come closest to, after every cause with evidence of its own and at a
+    /// confidence that says how little it rests on. The fallback for reports told in words.
+    fn fill_from_similar_wording(
+        &self,
+        text: &str,
+        ranked: &mut Vec<Candidate>,
+        ruled_out: &[RuledOut],
+        kb: &KnowledgeBase,
+    ) {
+        if ranked.len() >= SEARCH_FILL {
+            return;
+        }
+        let paste_terms = crate::text::terms(text);
+        let found = self.search.similar(&paste_terms, SEARCH_FILL * 2);
+        let best = found.first().map_or(1.0, |s| s.score.max(1e-6));
+        let floor = ranked.iter().map(|c| c.confidence).fold(1.0f32, f32::min);
+        for similar in found {
+            if ranked.len() >= SEARCH_FILL {
+                break;
+            }
+            if similar.score < SEARCH_MIN_SIMILARITY
+                || ranked.iter().any(|c| c.cause == similar.cause)
+                || ruled_out.iter().any(|r| r.id == kb.causes[similar.cause].id)
+            {
+                continue;
+            }
+            let confidence = (SEARCH_ALONE_WEIGHT * similar.score / best).min(floor * 0.9);
+            ranked.push(Candidate {
+                cause: similar.cause,
+                confidence: round3(confidence),
+                prior: 0.0,
+                evidence: vec![format!(
+                    "No rule points here; the paste's words are close to this cause's description ({}).",
+                    similar.shared.join(", ")
+                )],
+                listed_by: None,
+                base_rate: None,
+            });
+        }
+    }
+}
+
+fn round3(value: f32) -> f32 {
+    (value * 1000.0).round() / 1000.0
 }
 
 /// The parts of a long paste that text patterns are looked for in: the first 448 KiB and the

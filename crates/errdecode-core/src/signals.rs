@@ -4,13 +4,12 @@
 //! [`CATALOGUE`] is the list they may name (`kb check` holds them to it). A signal's evidence
 //! sentence quotes the values it was drawn from, so that a ranked cause can show *why*.
 
-use std::sync::LazyLock;
-
 use serde::Serialize;
 
 use crate::cloud::{Cloud, Service};
-use crate::extract::{AuthorityTenant, Facts, RequestTarget};
-use crate::haystack::{Caseless, Haystack};
+use crate::extract::{AuthorityTenant, Facts, RequestFact, RequestTarget};
+use errdecode_kb::RequirementFlow;
+
 use crate::permissions::path_needs_mailbox;
 use crate::token::{TokenFlow, TokenKind, TokenReport, TokenSource};
 
@@ -74,8 +73,21 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("protocol.mail", "IMAP, POP or SMTP is used"),
     ("paste.placeholder", "a configuration value is still a placeholder"),
     ("paste.library_version", "a library is named with its version"),
+    ("paste.version_change", "the failure is told together with a version change"),
+    ("token.validated_by_own_api", "the person's own API validates the token"),
     ("secret.guid_shaped", "the client secret looks like a GUID"),
     ("cae.challenge", "a Continuous Access Evaluation claims challenge"),
+    ("endpoint.needs_access_policy", "app-only calls need a Teams application access policy"),
+    ("endpoint.protected_api", "the endpoint is a protected Teams API in app-only use"),
+    ("endpoint.needs_site_grant", "Sites.Selected needs a grant on the site"),
+    ("endpoint.needs_licence", "the endpoint needs a licence"),
+    ("endpoint.needs_admin_role", "the operation also needs an administrator role"),
+    ("endpoint.application_only", "the endpoint supports application permissions only"),
+    ("endpoint.mailbox_scoping", "app-only mailbox access can be scoped by Exchange"),
+    (
+        "endpoint.delegated_only",
+        "an app-only caller calls an endpoint with no application permission",
+    ),
     ("status.400", "the failing response is a 400"),
     ("status.401", "the failing response is a 401"),
     ("status.403", "the failing response is a 403"),
@@ -98,57 +110,8 @@ impl Signals {
     }
 }
 
-static APP_ONLY_WORDS: LazyLock<Caseless> = LazyLock::new(|| {
-    Caseless::new(
-        r#"client[_ -]credentials?|\bapp[- ]only\b|\bdaemon\b|AcquireTokenForClient|acquire_?token_?for_?client|ClientSecretCredential|ClientCertificateCredential|auth_flow_type\s*=\s*['"]credentials|without (?:a )?(?:signed-in )?user|no user (?:login|sign-in|interaction)|application permissions? only|background service"#,
-    )
-});
-static DELEGATED_WORDS: LazyLock<Caseless> = LazyLock::new(|| {
-    Caseless::new(
-        r"authori[sz]ation[ _-]code|auth code flow|AcquireTokenInteractive|acquire_?token_?interactive|loginPopup|loginRedirect|acquireTokenSilent|AcquireTokenSilent|signed-in user|AccessAsUser|delegated (?:token|flow|access)|on behalf of|\bOBO\b",
-    )
-});
-static ROPC_WORDS: LazyLock<Caseless> = LazyLock::new(|| {
-    Caseless::new(
-        r"grant_type\s*[:=]\s*.?password|AcquireTokenByUsernamePassword|acquire_token_by_username_password|UsernamePasswordCredential|\bROPC\b|resource owner password|username\s*(?:and|/|&)\s*password (?:flow|grant|auth)|headless",
-    )
-});
-static DEVICE_CODE_WORDS: LazyLock<Caseless> =
-    LazyLock::new(|| Caseless::new(r"device[ _-]?code|AcquireTokenWithDeviceCode|devicelogin"));
-static BROWSER_WORDS: LazyLock<Caseless> = LazyLock::new(|| {
-    Caseless::new(
-        r"msal[.-]?js|msal-browser|@azure/msal-(?:browser|angular|react)|loginPopup|loginRedirect|acquireTokenPopup|single[- ]page|\bSPA\b|cross-origin",
-    )
-});
-static PERSONAL_WORDS: LazyLock<Caseless> = LazyLock::new(|| {
-    Caseless::new(
-        r"personal (?:microsoft )?accounts?|\bMSA\b|consumer accounts?|(?:outlook\.com|hotmail|live\.com) accounts?|personal (?:outlook|hotmail|email)",
-    )
-});
-static GUEST_WORDS: LazyLock<Caseless> =
-    LazyLock::new(|| Caseless::new(r"\bguest (?:user|account)s?\b|#EXT#|\bB2B\b|external users?"));
-static PLACEHOLDER: LazyLock<Caseless> = LazyLock::new(|| {
-    Caseless::new(
-        r"\benter[_ ]?(?:your|the)[_ ]?[a-z_]*(?:id|secret|tenant|here)\b|\byour[_-](?:client|app|application|tenant)[_-]?(?:id|secret)\b|<(?:your|client|tenant|app)[^>]{0,30}>",
-    )
-});
-/// `client_id_here`: apart from the rest of [`PLACEHOLDER`] because it starts with no literal,
-/// so it is tried only near a `_here`.
-static PLACEHOLDER_HERE: LazyLock<Caseless> = LazyLock::new(|| Caseless::new(r"\b[a-z_]*_here\b"));
-static DEFAULT_MIXED: LazyLock<Caseless> = LazyLock::new(|| {
-    Caseless::new(
-        r"scopes?[^\n]{0,12}[=:][^\n]{0,200}?(?:/\.default[ +,]+['\x22]?[A-Za-z]|[A-Za-z]\.[A-Za-z]+['\x22]?[ +,]+['\x22]?https?://\S+/\.default)",
-    )
-});
-static GRAPH_MAIL_SCOPE: LazyLock<Caseless> =
-    LazyLock::new(|| Caseless::new(r"graph\.microsoft\.com/(?:IMAP|POP|SMTP)\."));
-static MAIL_PROTOCOL: LazyLock<Caseless> =
-    LazyLock::new(|| Caseless::new(r"\b(?:IMAP|POP3?|SMTP|XOAUTH2)\b"));
-static CAE_WORDS: LazyLock<Caseless> =
-    LazyLock::new(|| Caseless::new(r"claims challenge|continuous access evaluation"));
-
-/// Draws every signal from the facts (and, for a few phrasings, the normalized text).
-pub fn derive(facts: &Facts, haystack: &Haystack) -> Vec<Signal> {
+/// Draws every signal from the facts.
+pub fn derive(facts: &Facts) -> Vec<Signal> {
     let mut signals = Signals(Vec::new());
     let token = primary_token(&facts.tokens);
     let request = facts.request.as_ref();
@@ -192,7 +155,7 @@ pub fn derive(facts: &Facts, haystack: &Haystack) -> Vec<Signal> {
             .permissions
             .as_ref()
             .map_or_else(|| path_needs_mailbox(&request.template), |p| p.needs_mailbox);
-        if needs_mailbox {
+        if needs_mailbox && !request.named_in_words {
             signals.add("request.mailbox", format!("{} reads mailbox data, which lives in Exchange Online: the user needs a licensed cloud mailbox.", request.template));
         }
     }
@@ -221,16 +184,15 @@ pub fn derive(facts: &Facts, haystack: &Haystack) -> Vec<Signal> {
             );
         }
     }
-    if let Some(m) = PERSONAL_WORDS.find(haystack) {
-        signals.add(
-            "account.personal",
-            format!("The paste speaks of a personal account (\"{}\").", m.as_str()),
-        );
+    let words = &facts.context;
+    if let Some(m) = &words.personal_account {
+        signals
+            .add("account.personal", format!("The paste speaks of a personal account (\"{m}\")."));
     }
-    if let Some(m) = GUEST_WORDS.find(haystack) {
+    if let Some(m) = &words.guest_account {
         signals.add(
             "account.guest",
-            format!("The paste speaks of a guest or external account (\"{}\").", m.as_str()),
+            format!("The paste speaks of a guest or external account (\"{m}\")."),
         );
     }
 
@@ -244,11 +206,8 @@ pub fn derive(facts: &Facts, haystack: &Haystack) -> Vec<Signal> {
     if facts.powershell.connects.iter().any(|c| c.app_credentials) {
         signals.add("flow.app_only", "The Connect call signs in with app credentials (app id and certificate or secret): app-only.");
     }
-    if let Some(m) = APP_ONLY_WORDS.find(haystack) {
-        signals.add(
-            "flow.app_only",
-            format!("The paste describes an app-only flow (\"{}\").", m.as_str()),
-        );
+    if let Some(m) = &words.app_only {
+        signals.add("flow.app_only", format!("The paste describes an app-only flow (\"{m}\")."));
     }
     if facts.grant_types.iter().any(|g| {
         matches!(
@@ -262,25 +221,20 @@ pub fn derive(facts: &Facts, haystack: &Haystack) -> Vec<Signal> {
         signals
             .add("flow.delegated", "Connect-MgGraph is called with -Scopes: a delegated sign-in.");
     }
-    if let Some(m) = DELEGATED_WORDS.find(haystack) {
-        signals.add(
-            "flow.delegated",
-            format!("The paste shows a user signing in (\"{}\").", m.as_str()),
-        );
+    if let Some(m) = &words.delegated {
+        signals.add("flow.delegated", format!("The paste shows a user signing in (\"{m}\")."));
     }
     if facts.grant_types.iter().any(|g| g == "password") {
         signals.add("flow.ropc", "The token request uses grant_type=password (ROPC).");
     }
-    if let Some(m) = ROPC_WORDS.find(haystack) {
-        signals
-            .add("flow.ropc", format!("The username/password flow is used (\"{}\").", m.as_str()));
+    if let Some(m) = &words.ropc {
+        signals.add("flow.ropc", format!("The username/password flow is used (\"{m}\")."));
     }
-    if let Some(m) = DEVICE_CODE_WORDS.find(haystack) {
-        signals
-            .add("flow.device_code", format!("The device-code flow is used (\"{}\").", m.as_str()));
+    if let Some(m) = &words.device_code {
+        signals.add("flow.device_code", format!("The device-code flow is used (\"{m}\")."));
     }
-    if let Some(m) = BROWSER_WORDS.find(haystack) {
-        signals.add("flow.browser", format!("A browser app is involved (\"{}\").", m.as_str()));
+    if let Some(m) = &words.browser {
+        signals.add("flow.browser", format!("A browser app is involved (\"{m}\")."));
     }
 
     let ps = &facts.powershell;
@@ -329,27 +283,39 @@ pub fn derive(facts: &Facts, haystack: &Haystack) -> Vec<Signal> {
             ),
         );
     }
-    if DEFAULT_MIXED.is_match(haystack) {
+    if words.default_scope_mixed {
         signals.add("scope.default_mixed", "A /.default scope is requested together with other scopes, which the identity platform refuses.");
     }
-    if let Some(m) = GRAPH_MAIL_SCOPE.find(haystack) {
-        signals.add("scope.graph_for_mail_protocol", format!("The mail protocol scope is requested on Microsoft Graph ({}...); IMAP, POP and SMTP need an Exchange Online token (https://outlook.office365.com/...).", m.as_str()));
+    if let Some(m) = &words.graph_mail_scope {
+        signals.add("scope.graph_for_mail_protocol", format!("The mail protocol scope is requested on Microsoft Graph ({m}...); IMAP, POP and SMTP need an Exchange Online token (https://outlook.office365.com/...)."));
     }
-    if let Some(m) = MAIL_PROTOCOL.find(haystack) {
-        signals.add("protocol.mail", format!("A mail protocol is used ({}).", m.as_str()));
+    if let Some(m) = &words.mail_protocol {
+        signals.add("protocol.mail", format!("A mail protocol is used ({m})."));
     } else if facts.codes.iter().any(|c| c.kind == crate::extract::CodeKind::Smtp) {
         signals.add("protocol.mail", "The error is an SMTP status code.");
     }
-    let near_here = haystack.lines_around(haystack.marks(&["_here"]));
-    let placeholder = PLACEHOLDER
-        .find(haystack)
-        .into_iter()
-        .chain(PLACEHOLDER_HERE.captures_in(haystack, &near_here).find_map(|c| c.get(0)))
-        .min_by_key(|m| m.start());
-    if let Some(m) = placeholder {
+    if let Some(m) = &words.placeholder {
         signals.add(
             "paste.placeholder",
-            format!("A configuration value is still a placeholder: \"{}\".", m.as_str()),
+            format!("A configuration value is still a placeholder: \"{m}\"."),
+        );
+    }
+    if let Some(m) = &words.version_change {
+        signals.add(
+            "paste.version_change",
+            format!("The failure is told together with a version change (\"{m}\")."),
+        );
+    }
+    if let Some(m) = &words.national_cloud {
+        signals
+            .add("request.national_cloud", format!("The paste names a national cloud (\"{m}\")."));
+    }
+    if let Some(m) = &words.own_api {
+        signals.add(
+            "token.validated_by_own_api",
+            format!(
+                "The token is checked by the app's own API, not by a Microsoft service (\"{m}\")."
+            ),
         );
     }
     if let Some(library) = facts.libraries.first() {
@@ -378,12 +344,15 @@ pub fn derive(facts: &Facts, haystack: &Haystack) -> Vec<Signal> {
             format!("The response is a Continuous Access Evaluation challenge ({}).", code.code),
         );
     } else if facts.www_authenticate.iter().any(|c| c.claims.is_some())
-        || CAE_WORDS.is_match(haystack)
+        || words.claims_challenge.is_some()
     {
         signals.add(
             "cae.challenge",
             "The response carries a claims challenge (Continuous Access Evaluation).",
         );
+    }
+    if let Some(request) = request {
+        requirement_signals(&mut signals, request, token);
     }
     if let Some(status) = facts.http_status {
         let name = match status {
@@ -399,6 +368,51 @@ pub fn derive(facts: &Facts, haystack: &Haystack) -> Vec<Signal> {
         }
     }
     signals.0
+}
+
+/// The knowledge base's requirements of the failing endpoint that concern this caller: those
+/// for app-only callers apply unless the paste shows a user signing in, those for delegated
+/// callers only when it does; `token_holds` needs the token to hold one of its permissions.
+fn requirement_signals(signals: &mut Signals, request: &RequestFact, token: Option<&TokenReport>) {
+    let fired = |name: &str| signals.0.iter().any(|s| s.name == name);
+    let app_only = fired("flow.app_only") || fired("token.app_only");
+    let delegated = !app_only && (fired("flow.delegated") || fired("token.delegated"));
+    // The permission table says the endpoint takes no application permission, and the caller
+    // is app-only (by the token or by the paste's words).
+    if let Some(permissions) = request.permissions.as_ref().filter(|_| app_only) {
+        if permissions.application.is_empty() && !permissions.delegated.is_empty() {
+            signals.add(
+                "endpoint.delegated_only",
+                format!(
+                    "{} {} accepts no application permission, only delegated ones ({}): an app-only caller cannot use it.",
+                    permissions.method,
+                    permissions.path,
+                    list(&permissions.delegated, 3)
+                ),
+            );
+        }
+    }
+    let mut raised: Vec<(&'static str, String)> = Vec::new();
+    for rule in &request.requirements {
+        let applies = match rule.flow {
+            RequirementFlow::Any => true,
+            RequirementFlow::AppOnly => !delegated,
+            RequirementFlow::Delegated => delegated,
+        };
+        let holds = rule.token_holds.is_empty()
+            || token.is_some_and(|token| {
+                token.roles.iter().chain(&token.scopes).any(|held| {
+                    rule.token_holds.iter().any(|wanted| wanted.eq_ignore_ascii_case(held))
+                })
+            });
+        let name = CATALOGUE.iter().map(|(name, _)| *name).find(|name| *name == rule.signal);
+        if let (true, true, Some(name)) = (applies, holds, name) {
+            raised.push((name, rule.says.clone()));
+        }
+    }
+    for (name, says) in raised {
+        signals.add(name, says);
+    }
 }
 
 /// The token the analysis is about: a decoded JWT access token first, then pasted claims.

@@ -57,6 +57,24 @@ pub fn check(kb: &KnowledgeBase, files: &[SourceFile], problems: &mut Vec<Proble
         }
     }
 
+    for product in &kb.products {
+        let detect = &product.detect;
+        let recognisable = !detect.words.is_empty()
+            || !detect.hosts.is_empty()
+            || !detect.cmdlets.is_empty()
+            || detect.authority
+            || detect.challenge;
+        if !recognisable {
+            problems.push(
+                Problem::new(&product.origin.path, Some(1), "the product has no `[detect]` rules")
+                    .with_hint(
+                        "without them a paste is never recognised as this product's and its \
+                         status pages never match; add `[detect]` with `words`, `hosts` or `cmdlets`",
+                    ),
+            );
+        }
+    }
+
     for entry in &kb.errors {
         let at = |needle: &str| locate(&entry.origin, needle);
         let path = entry.origin.path.as_str();

@@ -14,10 +14,12 @@
 mod check;
 mod embedded;
 mod frontmatter;
+mod mentions;
 pub mod model;
 mod parse;
 mod permissions;
 mod problem;
+mod requirements;
 mod sections;
 mod tables;
 

@@ -12,6 +12,10 @@ pub struct KnowledgeBase {
     pub causes: Vec<Cause>,
     /// Permissions of the Graph endpoints people call most, least-privileged first.
     pub endpoint_permissions: Vec<EndpointPermissions>,
+    /// What endpoints need beyond a permission (`requirements/*.toml`).
+    pub endpoint_requirements: Vec<EndpointRequirement>,
+    /// Operations named in words and the endpoints they call (`mentions/*.toml`).
+    pub endpoint_mentions: Vec<EndpointMention>,
 }
 
 impl KnowledgeBase {
@@ -168,6 +172,10 @@ pub struct Cause {
     pub refute: Vec<EvidenceRule>,
     pub sources: Vec<String>,
     pub last_reviewed: String,
+    /// The cause can be behind any error (a library's bug, an outage, a clock), so no error
+    /// lists it: evidence for it counts in full instead of at the discount for causes the
+    /// matched error does not list.
+    pub any_error: bool,
     pub sections: Vec<Section>,
     pub origin: Origin,
 }
@@ -213,8 +221,32 @@ pub struct Product {
     pub topics: Vec<String>,
     /// Where the product stands in lists: lower first.
     pub order: u32,
+    /// How a paste is recognised as being about this product.
+    pub detect: ProductDetect,
     pub body_markdown: String,
     pub origin: Origin,
+}
+
+/// How a paste is recognised as being about a product: it is when any of these holds. It decides
+/// whether the product's status pages (an entry with a status and nothing else) apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductDetect {
+    /// Lower-case words or phrases found anywhere in the paste.
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// Host suffixes of a request URL in the paste (`graph.microsoft.com`, `.sharepoint.com`).
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Substrings of a PowerShell cmdlet name in the paste (`-Mg`, `-PnP`).
+    #[serde(default)]
+    pub cmdlets: Vec<String>,
+    /// An Entra authority URL (`login.microsoftonline.com/...`) in the paste.
+    #[serde(default)]
+    pub authority: bool,
+    /// A `WWW-Authenticate` challenge in a paste that is about Microsoft.
+    #[serde(default)]
+    pub challenge: bool,
 }
 
 /// The permissions that let a caller use one Graph endpoint.
@@ -229,4 +261,48 @@ pub struct EndpointPermissions {
     pub application: Vec<String>,
     /// The data behind it lives in an Exchange Online mailbox.
     pub needs_mailbox: bool,
+}
+
+/// Which tokens an endpoint requirement concerns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RequirementFlow {
+    /// Any caller.
+    #[default]
+    Any,
+    /// App-only callers (client credentials).
+    AppOnly,
+    /// Callers acting for a signed-in user.
+    Delegated,
+}
+
+/// Something an endpoint needs beyond a permission; raises `signal` with `says` as evidence
+/// when the failing request matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndpointRequirement {
+    /// An `endpoint.*` signal of the decoder's catalogue.
+    pub signal: String,
+    /// Path templates (lower-case, `{id}` slots); a trailing `*` also covers every path below.
+    pub paths: Vec<String>,
+    /// Methods it applies to; empty for all.
+    pub methods: Vec<String>,
+    pub flow: RequirementFlow,
+    /// Applies only when the token holds one of these permissions (roles or scopes); empty for
+    /// any token, or none.
+    pub token_holds: Vec<String>,
+    pub says: String,
+    pub sources: Vec<String>,
+    /// The file and line of the rule.
+    pub origin: Origin,
+}
+
+/// An operation named in words ("add a member to a group") and the Graph endpoint it calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndpointMention {
+    /// A case-insensitive pattern that starts with a literal word.
+    pub pattern: String,
+    pub method: String,
+    /// The path template, lower-case with `{id}` slots.
+    pub path: String,
+    pub origin: Origin,
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::frontmatter::{self, line_at, line_of};
 use crate::model::*;
 use crate::sections::SectionKind;
-use crate::{check, permissions, tables, Problem};
+use crate::{check, mentions, permissions, requirements, tables, Problem};
 
 /// A file of the knowledge base: its path relative to the root, and its text.
 #[derive(Debug, Clone)]
@@ -39,6 +39,10 @@ pub fn parse(files: &[SourceFile]) -> (KnowledgeBase, Vec<Problem>) {
             }
         } else if path.starts_with("tables/") && path.ends_with(".toml") {
             kb.errors.extend(tables::parse_table(file, &mut problems));
+        } else if path.starts_with("mentions/") && path.ends_with(".toml") {
+            kb.endpoint_mentions.extend(mentions::parse_mentions(file, &mut problems));
+        } else if path.starts_with("requirements/") && path.ends_with(".toml") {
+            kb.endpoint_requirements.extend(requirements::parse_requirements(file, &mut problems));
         } else if path.starts_with("permissions/") && path.ends_with(".tsv") {
             kb.endpoint_permissions.extend(permissions::parse_table(
                 path,
@@ -53,7 +57,7 @@ pub fn parse(files: &[SourceFile]) -> (KnowledgeBase, Vec<Problem>) {
                     "this file is not part of any known knowledge-base folder",
                 )
                 .with_hint(
-                    "errors/**.md, causes/*.md, products/*.md, tables/*.toml, permissions/*.tsv",
+                    "errors/**.md, causes/*.md, products/*.md, tables/*.toml, permissions/*.tsv, requirements/*.toml, mentions/*.toml",
                 ),
             );
         }
@@ -213,6 +217,8 @@ struct CauseFrontMatter {
     #[serde(default)]
     sources: Vec<String>,
     last_reviewed: toml::value::Datetime,
+    #[serde(default)]
+    any_error: bool,
 }
 
 #[derive(Deserialize)]
@@ -290,6 +296,7 @@ fn parse_cause(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Cause> 
         refute,
         sources: raw.sources,
         last_reviewed: raw.last_reviewed.to_string(),
+        any_error: raw.any_error,
         sections,
         origin: Origin { path: file.path.clone(), line: 1 },
     })
@@ -323,6 +330,8 @@ struct ProductFrontMatter {
     /// Where the product stands in lists (home page, hubs): lower first.
     #[serde(default = "default_order")]
     order: u32,
+    #[serde(default)]
+    detect: crate::model::ProductDetect,
 }
 
 fn default_order() -> u32 {
@@ -337,6 +346,11 @@ fn parse_product(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Produ
         summary: raw.summary,
         topics: raw.topics,
         order: raw.order,
+        detect: ProductDetect {
+            words: raw.detect.words.iter().map(|word| word.to_lowercase()).collect(),
+            hosts: raw.detect.hosts.iter().map(|host| host.to_lowercase()).collect(),
+            ..raw.detect
+        },
         body_markdown: split.body.trim().to_string(),
         origin: Origin { path: file.path.clone(), line: 1 },
     })

@@ -8,7 +8,7 @@ fn base() -> Vec<SourceFile> {
     let file =
         |path: &str, text: &str| SourceFile { path: path.to_string(), text: text.to_string() };
     vec![
-        file("products/fixture-product.md", "+++\nid = \"fixture-product\"\nname = \"Fixture\"\nsummary = \"s\"\ntopics = [\"Topic\"]\n+++\nHub text.\n"),
+        file("products/fixture-product.md", "+++\nid = \"fixture-product\"\nname = \"Fixture\"\nsummary = \"s\"\ntopics = [\"Topic\"]\n[detect]\nwords = [\"fixture\"]\n+++\nHub text.\n"),
         file(
             "causes/fixture-cause.md",
             "+++\nid = \"fixture-cause\"\ntitle = \"T\"\nsummary = \"S\"\nlast_reviewed = 2026-11-20\n\n[[support]]\nsignal = \"token.expired\"\nweight = 0.5\n+++\n## How to confirm it\nCheck.\n## How to fix it\nFix.\n",
@@ -43,9 +43,12 @@ fn every_invalid_fixture_reports_its_problem_with_file_and_line() {
             .unwrap_or_else(|| panic!("{name} has no `# expect:` line"))
             .trim()
             .to_string();
-        let kb_path = match name.strip_suffix(".cause.md") {
-            Some(stem) => format!("causes/{stem}.md"),
-            None => format!("errors/fixture/{name}"),
+        let kb_path = if let Some(stem) = name.strip_suffix(".cause.md") {
+            format!("causes/{stem}.md")
+        } else if let Some(stem) = name.strip_suffix(".product.md") {
+            format!("products/{stem}.md")
+        } else {
+            format!("errors/fixture/{name}")
         };
         let mut files = base();
         files.push(SourceFile { path: kb_path.clone(), text });

@@ -203,7 +203,7 @@ fn show_search_and_list() {
     }
     let output = run(&["show", "token-expired"]);
     assert!(stdout(&output).contains("How to confirm it"));
-    let output = run(&["show", "aadsts7000216"]);
+    let output = run(&["show", "aadsts7000215x"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("did you mean"), "{}", stderr(&output));
     let output = run(&["search", "insufficient", "privileges"]);

@@ -191,10 +191,13 @@ static AADSTS: LazyLock<Regex> = LazyLock::new(|| crate::text::re(r"\bAADSTS(\d{
 static ERROR_CODES_ARRAY: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r#""?error_codes"?\s*[:=]\s*\[\s*([\d,\s]+)\]"#));
 /// Tried only near a `code"` or `code'` (see [`Haystack::lines_around`]); the value's length
-/// is checked after the match (a counted repetition makes a large automaton).
+/// is checked after the match (a counted repetition makes a large automaton). The quotes may
+/// be escaped: services nest a JSON error inside another one's message
+/// (`"message":"{\"errorCode\":\"PermissionScopeNotGranted\"...`, library report gh-easypim-37;
+/// Intune and Teams answers do the same).
 static QUOTED_CODE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(
-        r#"["'](?:code|Code|errorCode|ErrorCode|error_code)["']\s*:\s*["']([A-Za-z][\w.\-]+)["']"#,
+        r#"["'](?:code|Code|errorCode|ErrorCode|error_code)\\?["']\s*:\s*\\?["']([A-Za-z][\w.\-]+)\\?["']"#,
     )
 });
 static LOOSE_CODE: LazyLock<Caseless> = LazyLock::new(|| {
@@ -271,7 +274,7 @@ pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &m
             push(code, kind, position + text.len());
         }
     }
-    let near_code_keys = haystack.lines_around(haystack.marks(&["code\"", "code'"]));
+    let near_code_keys = haystack.lines_around(haystack.marks(&["code\"", "code'", "code\\\""]));
     for caps in captures_in(&QUOTED_CODE, text, &near_code_keys) {
         let code = caps[1].to_string();
         if code.len() > 100 || AADSTS.is_match(&code) || OAUTH_ERRORS.contains(&code.as_str()) {

@@ -174,9 +174,17 @@ pub struct RequestFact {
     pub target: Option<RequestTarget>,
     /// Inferred from an SDK call chain rather than read from a URL.
     pub inferred: bool,
+    /// Inferred from an operation named in words ("add a member to a group"): the endpoint is
+    /// a guess, good for its requirements and permissions, not for what it says of the data.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub named_in_words: bool,
     /// Permissions that let a caller use this endpoint, when the endpoint is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<errdecode_kb::EndpointPermissions>,
+    /// What the endpoint needs beyond a permission, from the knowledge base; the signals
+    /// decide which apply to this caller.
+    #[serde(skip)]
+    pub requirements: Vec<errdecode_kb::EndpointRequirement>,
 }
 
 impl RequestFact {
@@ -390,6 +398,17 @@ fn without_query(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
 }
 
+/// A Microsoft Graph request the paste implies without a URL (an operation named in words),
+/// for the same endpoint checks as a request read from a URL.
+pub fn inferred_graph_request(method: &str, path: &str) -> RequestFact {
+    let mut request =
+        build_request(Some(method), &format!("https://graph.microsoft.com/v1.0{path}"), true);
+    // Words name the operation, not whose data it reads: `{id}` is no user.
+    request.target = None;
+    request.named_in_words = true;
+    request
+}
+
 fn build_request(method: Option<&str>, url: &str, inferred: bool) -> RequestFact {
     let without_query = without_query(url);
     let (host, path) = match without_query.split_once("://") {
@@ -433,7 +452,9 @@ fn build_request(method: Option<&str>, url: &str, inferred: bool) -> RequestFact
         template,
         target,
         inferred,
+        named_in_words: false,
         permissions: None,
+        requirements: Vec::new(),
     }
 }
 

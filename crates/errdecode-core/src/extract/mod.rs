@@ -9,6 +9,7 @@ mod http;
 mod identity;
 mod powershell;
 mod time;
+mod wording;
 
 pub mod jwt;
 
@@ -18,11 +19,12 @@ use serde::Serialize;
 pub use self::time::format_unix;
 pub use self::time::TimestampFact;
 pub use codes::{CodeKind, CodeVocabulary};
-pub use http::{RequestFact, RequestTarget};
+pub use http::{inferred_graph_request, RequestFact, RequestTarget};
 pub use identity::{
     is_guid, Authority, AuthorityTenant, IdFact, LibraryVersion, SecretFact, UserFact,
 };
 pub use powershell::{ConnectCall, PowerShellFacts};
+pub use wording::Wording;
 
 use crate::token::TokenReport;
 
@@ -138,6 +140,9 @@ pub struct Facts {
     pub grant_types: Vec<String>,
     pub secrets: Vec<SecretFact>,
     pub libraries: Vec<LibraryVersion>,
+    /// What the paste's words say about the flow, the account, the cloud, the version.
+    #[serde(skip_serializing_if = "Wording::is_empty")]
+    pub context: Wording,
     /// Microsoft hosts, codes or products are named: the paste is in our field.
     pub microsoft_context: bool,
     /// The paste shows only successful responses and no error.
@@ -156,7 +161,7 @@ impl Facts {
 /// knows, so that a bare `ErrorInvalidLicense` in a stack trace is recognised.
 pub fn extract(haystack: &Haystack, vocabulary: &CodeVocabulary) -> Facts {
     let mut facts = Facts::default();
-    let stages: [fn(&Haystack, &CodeVocabulary, &mut Facts); 9] = [
+    let stages: [fn(&Haystack, &CodeVocabulary, &mut Facts); 10] = [
         |h, _, f| http::extract_statuses(h, f),
         codes::extract_codes,
         |h, _, f| codes::extract_messages(h, f),
@@ -166,6 +171,7 @@ pub fn extract(haystack: &Haystack, vocabulary: &CodeVocabulary) -> Facts {
         |h, _, f| time::extract_timestamps(h, f),
         |h, _, f| powershell::extract_powershell(h, f),
         |h, _, f| jwt::extract_tokens(h, f),
+        |h, _, f| f.context = wording::extract_wording(h),
     ];
     for stage in stages {
         if !haystack.charge(1) {

@@ -62,6 +62,12 @@ pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
     }
     if !doc.causes.is_empty() {
         writeln!(out, "### Likely causes\n")?;
+        if let Some(assessment) = &doc.assessment {
+            writeln!(out, "{}\n", escape(&assessment.says))?;
+            if let Some(check) = &assessment.next_check {
+                writeln!(out, "Check first: {}\n", escape(check))?;
+            }
+        }
         for (i, cause) in doc.causes.iter().take(6).enumerate() {
             writeln!(
                 out,
@@ -73,6 +79,9 @@ pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
             )?;
             for line in &cause.evidence {
                 writeln!(out, "   - {}", escape(line))?;
+            }
+            if let Some(base_rate) = &cause.base_rate {
+                writeln!(out, "   - _{}_", escape(base_rate))?;
             }
         }
         writeln!(out)?;

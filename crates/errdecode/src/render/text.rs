@@ -122,9 +122,19 @@ pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
 
     if !doc.causes.is_empty() {
         writeln!(out, "{}", "Likely causes, for this paste".bold().underline())?;
+        if let Some(assessment) = &doc.assessment {
+            if assessment.fairly_sure {
+                writeln!(out, "  {}", assessment.says.green())?;
+            } else {
+                writeln!(out, "  {}", assessment.says.yellow())?;
+                if let Some(check) = &assessment.next_check {
+                    writeln!(out, "  {} {check}", "check first:".cyan())?;
+                }
+            }
+        }
         for (i, cause) in doc.causes.iter().take(6).enumerate() {
             let confidence = percent(cause.confidence);
-            let badge = if cause.confidence >= 0.5 {
+            let badge = if cause.confidence >= errdecode_core::FAIRLY_SURE {
                 confidence.green().bold().to_string()
             } else {
                 confidence.yellow().to_string()
@@ -139,6 +149,9 @@ pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
             )?;
             for line in &cause.evidence {
                 writeln!(out, "       • {line}")?;
+            }
+            if let Some(base_rate) = &cause.base_rate {
+                writeln!(out, "       {}", base_rate.dimmed())?;
             }
             if i < 3 {
                 if let Some(confirm) = cause.how_to_confirm.as_deref().and_then(first_paragraph) {

@@ -1,0 +1,247 @@
+//! What the paste's words say about its context: the flow (app-only, a user signing in,
+//! username and password, device code, a browser app), the account (personal, guest), a
+//! national cloud named in words, who validates the token, a version change around the
+//! failure, placeholders left in configuration.
+//!
+//! These are facts like any other: each is the phrase the paste holds, quoted, so that the
+//! signals drawn from them can show it. Signals never read the text themselves.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use serde::Serialize;
+
+use crate::haystack::{Caseless, Haystack};
+
+/// Phrases of the paste that describe its context; each holds the words it was found by.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Wording {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_only: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delegated: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ropc: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personal_account: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guest_account: Option<String>,
+    /// A configuration value that is still a template placeholder (`ENTER_YOUR_CLIENT_ID`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+    /// A national cloud named in words (GCC High, 21Vianet, AzureUSGovernment).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub national_cloud: Option<String>,
+    /// The token is validated by the person's own API (JwtBearer, Spring, express-jwt ...),
+    /// not by a Microsoft service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub own_api: Option<String>,
+    /// The failure came with a new version of a library, module or tool: the words about the
+    /// change and the words about the breakage, found close together.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_change: Option<String>,
+    /// IMAP, POP, SMTP or XOAUTH2 named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mail_protocol: Option<String>,
+    /// A mail-protocol scope asked of Microsoft Graph (`graph.microsoft.com/IMAP.`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graph_mail_scope: Option<String>,
+    /// `/.default` requested together with other scopes.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub default_scope_mixed: bool,
+    /// A claims challenge or Continuous Access Evaluation named in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims_challenge: Option<String>,
+}
+
+impl Wording {
+    pub fn is_empty(&self) -> bool {
+        *self == Wording::default()
+    }
+}
+
+// Each detector below names the reports or fact sources it rests on where it was added for them.
+
+static APP_ONLY: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r#"client[_ -]credentials?|\bapp[- ]only\b|\bdaemon\b|AcquireTokenForClient|acquire_?token_?for_?client|ClientSecretCredential|ClientCertificateCredential|auth_flow_type\s*=\s*['"]credentials|without (?:a )?(?:signed-in )?user|no user (?:login|sign-in|interaction)|application permissions? only|background service"#,
+    )
+});
+static DELEGATED: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"authori[sz]ation[ _-]code|auth code flow|AcquireTokenInteractive|acquire_?token_?interactive|loginPopup|loginRedirect|acquireTokenSilent|AcquireTokenSilent|signed-in user|AccessAsUser|delegated (?:token|flow|access)|on behalf of|\bOBO\b",
+    )
+});
+static ROPC: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"grant_type\s*[:=]\s*.?password|AcquireTokenByUsernamePassword|acquire_token_by_username_password|UsernamePasswordCredential|\bROPC\b|resource owner password|username\s*(?:and|/|&)\s*password (?:flow|grant|auth)|headless",
+    )
+});
+static DEVICE_CODE: LazyLock<Caseless> =
+    LazyLock::new(|| Caseless::new(r"device[ _-]?code|AcquireTokenWithDeviceCode|devicelogin"));
+static BROWSER: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"msal[.-]?js|msal-browser|@azure/msal-(?:browser|angular|react)|loginPopup|loginRedirect|acquireTokenPopup|single[- ]page|\bSPA\b|cross-origin",
+    )
+});
+static PERSONAL: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"personal (?:microsoft )?accounts?|\bMSA\b|consumer accounts?|(?:outlook\.com|hotmail|live\.com) accounts?|personal (?:outlook|hotmail|email)",
+    )
+});
+static GUEST: LazyLock<Caseless> =
+    LazyLock::new(|| Caseless::new(r"\bguest (?:user|account)s?\b|#EXT#|\bB2B\b|external users?"));
+static PLACEHOLDER: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"\benter[_ ]?(?:your|the)[_ ]?[a-z_]*(?:id|secret|tenant|here)\b|\byour[_-](?:client|app|application|tenant)[_-]?(?:id|secret)\b|<(?:your|client|tenant|app)[^>]{0,30}>",
+    )
+});
+/// `client_id_here`: apart from the rest of [`PLACEHOLDER`] because it starts with no literal,
+/// so it is tried only near a `_here`.
+static PLACEHOLDER_HERE: LazyLock<Caseless> = LazyLock::new(|| Caseless::new(r"\b[a-z_]*_here\b"));
+/// National clouds by the names people give them (Microsoft's national cloud deployment
+/// documentation: GCC High and DoD on graph.microsoft.us, 21Vianet in China).
+static NATIONAL_CLOUD: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"\bgcc[ -]?high\b|\bgcc[ -]?moderate\b|\bDoD (?:tenant|cloud|environment)|21\s?vianet|\bAzure ?China\b|AzureChinaCloud|\bchina cloud\b|AzureUSGovernment|\bUS ?Gov(?:ernment)? ?cloud|\bgovernment (?:cloud|tenant)|\bsovereign cloud|\bnational cloud",
+    )
+});
+/// The person's own API validates the token: ASP.NET Core's JwtBearer and Microsoft.Identity.Web,
+/// Spring Security's resource server, express-jwt, passport-azure-ad (dev reports
+/// gh-aspnetcore-webapp-oidc-v2-216, gh-microsoft-identity-web-3212; library reports with IDX10214).
+static OWN_API: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"AddJwtBearer|JwtBearer|AddMicrosoftIdentityWebApi|Microsoft\.Identity\.Web|spring[- ]security|oauth2ResourceServer|spring\.security\.oauth2|express-jwt|expressjwt|passport-azure-ad|BearerStrategy|jwt\.verify|JwtSecurityTokenHandler|TokenValidationParameters|\bmy (?:own )?(?:web )?api\b|\bour (?:own )?(?:web )?api\b|\bcustom api\b|\bprotected api\b",
+    )
+});
+/// Words about a new version: the change itself.
+static VERSION_MOVE: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"upgrad|\bupdat(?:ed|ing|es?)(?:[ ,.;:!)]|$)|new(?:er|est)? (?:version|release|module|package)|latest (?:version|release|module|package)|since (?:version |v)?\d|after installing|moved to (?:version |v)?\d|bump(?:ed)? (?:to|the)|release \d|version \d",
+    )
+});
+/// Words about breakage that follows a version change.
+static VERSION_BREAK: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"\bbroke|\bbreak|stopped working|no longer work|doesn't work anymore|does not work anymore|not working anymore|used to work|worked (?:fine |well |perfectly )?(?:before|previously|until|on|in|with)|was working|(?:started|began|begins|starts) (?:to )?(?:fail|happen|throw|get|return)|regression|works? (?:fine |again )?(?:on|with|in) (?:the )?(?:previous|older|old|earlier)|everything works",
+    )
+});
+/// Going back to an earlier version, or comparing with one that works: evidence of a version
+/// problem on its own (library reports gh-exchangelib-682, gh-ms-365-mcp-server-413,
+/// gh-msgraph-sdk-dotnet-1095, gh-office-docs-powershell-9082, gh-scubagear-1115,
+/// gh-pnpjs-2102, gh-msgraph-sdk-powershell-3489).
+static VERSION_BACK: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"downgrad|roll(?:ed|ing)? ?back\b|revert(?:ed|ing)? to (?:version |v)?\d|go(?:ing)? back to (?:version |v|the )?[\d.]*|pinn?(?:ed|ing)? (?:to |the |an? )?(?:earlier|older|previous|version|v?\d)|-RequiredVersion|(?:did not|didn't|does not|doesn't) happen (?:with|in|on|before) (?:the )?(?:\w+ )?(?:version|v?\d)|(?:older|previous|earlier) (?:module |sdk |package |library )?versions? (?:still |did |worked|work)|versions? tried\b|works? (?:fine |again )?(?:with|on|in) (?:version |v)?\d+\.\d|\bon (?:version |v)?\d+\.\d[\d.]* (?:it|the \w+|everything) (?:works|behaves)",
+    )
+});
+static DEFAULT_MIXED: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"scopes?[^\n]{0,12}[=:][^\n]{0,200}?(?:/\.default[ +,]+['\x22]?[A-Za-z]|[A-Za-z]\.[A-Za-z]+['\x22]?[ +,]+['\x22]?https?://\S+/\.default)",
+    )
+});
+static GRAPH_MAIL_SCOPE: LazyLock<Caseless> =
+    LazyLock::new(|| Caseless::new(r"graph\.microsoft\.com/(?:IMAP|POP|SMTP)\."));
+static MAIL_PROTOCOL: LazyLock<Caseless> =
+    LazyLock::new(|| Caseless::new(r"\b(?:IMAP|POP3?|SMTP|XOAUTH2)\b"));
+static CLAIMS_CHALLENGE: LazyLock<Caseless> =
+    LazyLock::new(|| Caseless::new(r"claims challenge|continuous access evaluation"));
+
+/// How far apart (in bytes) the words about a version change and about the breakage may be
+/// to count as one statement: about two sentences.
+const VERSION_WINDOW: usize = 240;
+
+pub(super) fn extract_wording(haystack: &Haystack) -> Wording {
+    let quote = |detector: &Caseless| detector.find(haystack).map(|m| m.as_str().to_string());
+    let near_here = haystack.lines_around(haystack.marks(&["_here"]));
+    let placeholder = PLACEHOLDER
+        .find(haystack)
+        .into_iter()
+        .chain(PLACEHOLDER_HERE.captures_in(haystack, &near_here).find_map(|c| c.get(0)))
+        .min_by_key(|m| m.start())
+        .map(|m| m.as_str().to_string());
+    Wording {
+        app_only: quote(&APP_ONLY),
+        delegated: quote(&DELEGATED),
+        ropc: quote(&ROPC),
+        device_code: quote(&DEVICE_CODE),
+        browser: quote(&BROWSER),
+        personal_account: quote(&PERSONAL),
+        guest_account: quote(&GUEST),
+        placeholder,
+        national_cloud: quote(&NATIONAL_CLOUD),
+        own_api: quote(&OWN_API),
+        version_change: version_change(haystack),
+        mail_protocol: quote(&MAIL_PROTOCOL),
+        graph_mail_scope: quote(&GRAPH_MAIL_SCOPE),
+        default_scope_mixed: DEFAULT_MIXED.is_match(haystack),
+        claims_challenge: quote(&CLAIMS_CHALLENGE),
+    }
+}
+
+/// A version change told around the failure: going back to an earlier version, or the words
+/// of a change and of a breakage within [`VERSION_WINDOW`] of each other. The quote runs from
+/// the first of the two to the end of the second.
+fn version_change(haystack: &Haystack) -> Option<String> {
+    if let Some(back) = VERSION_BACK.find(haystack) {
+        return Some(back.as_str().to_string());
+    }
+    let moves: Vec<Range<usize>> =
+        VERSION_MOVE.find_iter(haystack).take(64).map(|m| m.start()..m.end()).collect();
+    if moves.is_empty() {
+        return None;
+    }
+    let text = haystack.text();
+    for broke in VERSION_BREAK.find_iter(haystack).take(64) {
+        let close = moves.iter().find(|m| {
+            m.end.abs_diff(broke.start()) <= VERSION_WINDOW
+                || broke.end().abs_diff(m.start) <= VERSION_WINDOW
+        });
+        if let Some(m) = close {
+            let (start, end) = (m.start.min(broke.start()), m.end.max(broke.end()));
+            let quote: String = text[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
+            return Some(shorten(&quote, 100));
+        }
+    }
+    None
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wording(text: &str) -> Wording {
+        extract_wording(&Haystack::new(text))
+    }
+
+    #[test]
+    fn a_version_change_needs_the_change_and_the_breakage_close_together() {
+        let told = wording("This used to work on an earlier module version and broke after I upgraded the modules.");
+        assert!(told.version_change.is_some());
+        let back = wording("Downgrading to 2.25.0 fixes it for now.");
+        assert_eq!(back.version_change.as_deref(), Some("Downgrad"));
+        // An upgrade mentioned with no breakage near it is not a version change.
+        let far = format!("I upgraded the SDK. {} It stopped working.", "filler words ".repeat(40));
+        assert_eq!(wording(&far).version_change, None);
+        assert_eq!(wording("Please update the docs.").version_change, None);
+    }
+
+    #[test]
+    fn national_clouds_and_own_apis_are_read_from_words() {
+        assert_eq!(wording("our GCC High tenant").national_cloud.as_deref(), Some("GCC High"));
+        assert_eq!(wording("the global cloud").national_cloud, None);
+        assert!(wording("services.AddMicrosoftIdentityWebApi(Configuration)").own_api.is_some());
+        assert!(wording("calling Graph from a console app").own_api.is_none());
+    }
+}
