@@ -347,7 +347,10 @@ fn find_secrets(text: &str) -> Vec<(usize, usize)> {
         }
         let in_url = key.as_str().starts_with("://");
         let start = key.end();
-        let end = value_end(bytes, start, in_url);
+        let mut end = value_end(bytes, start, in_url);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
         if in_url && bytes.get(end) != Some(&b'@') {
             continue;
         }
@@ -542,6 +545,14 @@ mod tests {
             assert!(!out.contains("dXNlcjpI"), "{shape} -> {out}");
             assert!(!out.contains("SGVsbG8g"), "{shape} -> {out}");
             assert!(out.contains(REDACTED_MARK), "{shape} -> {out}");
+        }
+    }
+
+    #[test]
+    fn a_long_value_is_cut_at_a_character_boundary() {
+        for pad in 0..3 {
+            let text = format!("password={}{}", "x".repeat(pad), "é".repeat(2000));
+            assert!(redact(&text).starts_with("password=<redacted: "));
         }
     }
 
