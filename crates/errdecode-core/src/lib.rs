@@ -26,6 +26,7 @@ pub mod budget;
 pub mod cause_search;
 pub mod cloud;
 pub mod document;
+pub mod encoding;
 pub mod extract;
 pub mod haystack;
 pub mod hostile;
@@ -288,7 +289,10 @@ impl Decoder {
         hits.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
-                .then(self.kb.errors[a.index].tier.cmp_rich_first(&self.kb.errors[b.index].tier))
+                .then(
+                    (!self.kb.errors[a.index].tier.is_rich())
+                        .cmp(&!self.kb.errors[b.index].tier.is_rich()),
+                )
                 .then(a.id.cmp(&b.id))
         });
         hits.truncate(limit);
@@ -311,17 +315,6 @@ pub struct SearchHit {
     pub product: String,
     pub gist: String,
     pub score: f32,
-}
-
-trait TierOrder {
-    fn cmp_rich_first(&self, other: &Self) -> std::cmp::Ordering;
-}
-
-impl TierOrder for errdecode_kb::Tier {
-    fn cmp_rich_first(&self, other: &Self) -> std::cmp::Ordering {
-        let rank = |t: &errdecode_kb::Tier| if *t == errdecode_kb::Tier::Rich { 0 } else { 1 };
-        rank(self).cmp(&rank(other))
-    }
 }
 
 fn summarize(facts: &Facts, matches: &[MatchedError], recognised: bool, empty: bool) -> String {
@@ -354,8 +347,12 @@ fn summarize(facts: &Facts, matches: &[MatchedError], recognised: bool, empty: b
 fn warnings(facts: &Facts, options: &DecodeOptions) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for token in &facts.tokens {
+        // Only a token that decodes whole can work: a damaged one (`eyJhbGciOi.bad.sig`)
+        // is no live credential.
         if token.source != TokenSource::Jwt
             || !matches!(token.signature, SignatureState::Present { .. })
+            || !token.problems.is_empty()
+            || token.claims.is_empty()
         {
             continue;
         }

@@ -56,7 +56,6 @@ pub struct Match {
 
 /// Everything needed to match quickly, built once per knowledge base.
 pub struct MatchIndex {
-    by_code: HashMap<String, Vec<usize>>,
     /// Every word the matcher looks up in a paste, read once word by word: the similarity
     /// index's terms, and the longest words of each template. A template is tried only when
     /// the paste holds all of its words (one automaton for hundreds of templates costs more to
@@ -75,15 +74,11 @@ pub struct MatchIndex {
 
 impl MatchIndex {
     pub fn new(kb: &KnowledgeBase) -> MatchIndex {
-        let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
         let mut patterns = Vec::new();
         let mut template_entries = Vec::new();
         let mut template_sources: Vec<String> = Vec::new();
         let message_templates = message_templates(kb);
         for (index, entry) in kb.errors.iter().enumerate() {
-            for code in &entry.codes {
-                by_code.entry(code.to_ascii_lowercase()).or_default().push(index);
-            }
             for template in entry.messages.iter().chain(message_templates[index].as_ref()) {
                 patterns.push(template_to_regex(template));
                 template_sources.push(template.clone());
@@ -110,7 +105,6 @@ impl MatchIndex {
         let template_regexes =
             patterns.iter().map(|p| (p.clone(), std::sync::OnceLock::new())).collect();
         MatchIndex {
-            by_code,
             words,
             template_word_counts,
             unkeyed_templates,
@@ -167,11 +161,6 @@ impl MatchIndex {
         self.template_regex(index).and_then(|regex| regex.find(haystack))
     }
 
-    /// All codes any entry claims.
-    pub fn codes(&self) -> impl Iterator<Item = &str> {
-        self.by_code.keys().map(String::as_str)
-    }
-
     pub fn matches(
         &self,
         kb: &KnowledgeBase,
@@ -205,7 +194,10 @@ impl MatchIndex {
 
         // Codes, most specific first; a code lower in the list weighs less.
         for (rank, code) in facts.codes.iter().enumerate() {
-            let Some(entries) = self.by_code.get(&code.code.to_ascii_lowercase()) else { continue };
+            let entries = kb.errors_with_code(&code.code);
+            if entries.is_empty() {
+                continue;
+            }
             let mut base = match rank {
                 0 => 0.92,
                 1 => 0.83,
@@ -235,7 +227,7 @@ impl MatchIndex {
                 let yields_to_default = !entry.messages.is_empty()
                     && entries.iter().any(|&other| {
                         let sibling = &kb.errors[other];
-                        let is_default = sibling.messages.is_empty() && sibling.when.is_empty();
+                        let is_default = sibling.is_default_for_code();
                         let fits = entry_template_hit(other)
                             || (!sibling.when.is_empty() && when_ok(sibling));
                         other != index && (is_default || fits)
@@ -284,9 +276,7 @@ impl MatchIndex {
         // Status pages: the product's page for a bare status.
         if let Some(status) = facts.http_status {
             for (index, entry) in kb.errors.iter().enumerate() {
-                let is_status_page =
-                    entry.codes.is_empty() && entry.messages.is_empty() && entry.when.is_empty();
-                if !is_status_page
+                if !entry.is_status_page()
                     || !entry.http_status.contains(&status)
                     || !product_in_play(&entry.product, kb, facts, haystack)
                 {

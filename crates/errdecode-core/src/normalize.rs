@@ -41,6 +41,13 @@ static JSON_UNICODE_ESCAPE: LazyLock<Regex> =
 pub fn normalize(bytes: &[u8]) -> Normalized {
     let mut notes = Vec::new();
     let original_len = bytes.len();
+    // UTF-16 (Windows PowerShell's `>`) is read as such, not as binary data.
+    let transcoded = crate::encoding::detect_utf16(bytes).map(|(encoding, start)| {
+        notes.push("read the paste as UTF-16".to_string());
+        let end = bytes.len().min(2 * MAX_PASTE_BYTES);
+        crate::encoding::decode_utf16(&bytes[start..end], encoding).into_bytes()
+    });
+    let bytes = transcoded.as_deref().unwrap_or(bytes);
     let truncated = bytes.len() > MAX_PASTE_BYTES;
     let bytes = if truncated {
         notes.push(format!(
@@ -89,6 +96,9 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
     if let Some(repaired) = repair_mojibake(&text) {
         text = repaired;
         notes.push("repaired text that had been read through the wrong code page".to_string());
+    }
+    if let Some(plain) = crate::encoding::plain_spaces(&text) {
+        text = plain;
     }
     if looks_json_escaped(&text) {
         text = unescape_json_strings(&text);

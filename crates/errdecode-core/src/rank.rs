@@ -154,15 +154,13 @@ impl Ranker {
             })
             .collect();
         let prefixes = AhoCorasick::new(&prefixes).ok();
-        let cause_index: std::collections::HashMap<&str, usize> =
-            kb.causes.iter().enumerate().map(|(index, cause)| (cause.id.as_str(), index)).collect();
         let entry_causes = kb
             .errors
             .iter()
             .map(|entry| {
                 let mut listed: Vec<(usize, f32)> = Vec::new();
                 for cause in &entry.causes {
-                    let Some(&index) = cause_index.get(cause.id.as_str()) else { continue };
+                    let Some(index) = kb.cause_index(&cause.id) else { continue };
                     // The first listing of a cause is the one that counts.
                     if !listed.iter().any(|(known, _)| *known == index) {
                         listed.push((index, cause.prior));

@@ -449,6 +449,269 @@ pub fn claim_meaning(claim: &str) -> Option<&'static str> {
     })
 }
 
+/// What the caller checks a token against, for [`validate`].
+#[derive(Debug, Clone, Default)]
+pub struct ValidationOptions {
+    /// The time to check expiry and not-before against (Unix seconds): now, or `--at`.
+    pub at: Option<i64>,
+    /// The audience the token must have (`--aud`).
+    pub audience: Option<String>,
+    /// The issuer the token must have (`--iss`).
+    pub issuer: Option<String>,
+}
+
+/// One reason a token would be refused, with a stable code for scripts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenProblem {
+    /// `expired`, `not-yet-valid`, `expires-before-issued`, `not-before-after-expiry`,
+    /// `no-expiry`, `audience-mismatch`, `issuer-mismatch`, `issuer-shape`, `tenant-mismatch`,
+    /// `damaged`, `no-claims`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The verdict on one token: usable as far as its contents can tell, or not, and why.
+///
+/// The signature is never checked: that needs the issuer's keys, and Microsoft Graph tokens
+/// (a `nonce` in the header) can only be checked by Graph itself. `valid` is about what the
+/// token says (times, audience, issuer, shape), never about its signature.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Validation {
+    pub valid: bool,
+    /// The contents could be read (a JWT or pasted claims); `false` for an opaque token.
+    pub readable: bool,
+    pub problems: Vec<TokenProblem>,
+    /// What was checked and what could not be, in plain words.
+    pub notes: Vec<String>,
+}
+
+/// Checks what a token says against a time and, when given, an audience and an issuer. A
+/// pure function: the caller supplies the clock.
+pub fn validate(report: &TokenReport, options: &ValidationOptions) -> Validation {
+    let mut problems = Vec::new();
+    let mut notes = Vec::new();
+    let mut problem = |code: &'static str, message: String| {
+        problems.push(TokenProblem { code, message });
+    };
+    if report.source == TokenSource::Opaque {
+        notes.push("An opaque token (personal Microsoft account): its contents cannot be read, so nothing but its shape was checked. Only Microsoft's services can tell whether it is still good.".to_string());
+        return Validation { valid: true, readable: false, problems: Vec::new(), notes };
+    }
+    for damage in &report.problems {
+        problem("damaged", format!("The token is damaged: {damage}."));
+    }
+    if report.claims.is_empty() {
+        problem("no-claims", "No claims could be read from the token.".to_string());
+    }
+    let claims: Map<String, Value> =
+        report.claims.iter().map(|c| (c.claim.clone(), c.value.clone())).collect();
+    let issued = time_claim(&claims, "iat");
+    let not_before = time_claim(&claims, "nbf");
+    let expires = time_claim(&claims, "exp");
+    let at_label = |at: i64| format_unix(at);
+
+    match (expires, options.at) {
+        (Some(exp), Some(at)) if at >= exp => problem(
+            "expired",
+            format!(
+                "The token has expired: it expired at {}, {} {}.",
+                format_unix(exp),
+                relative(exp - at),
+                at_label(at)
+            ),
+        ),
+        (None, _) if report.source == TokenSource::Jwt && !claims.is_empty() => problem(
+            "no-expiry",
+            "The token has no exp claim: Microsoft's tokens always have one, so this is not a token an API would accept."
+                .to_string(),
+        ),
+        _ => {}
+    }
+    if let (Some(nbf), Some(at)) = (not_before, options.at) {
+        if at < nbf {
+            problem(
+                "not-yet-valid",
+                format!(
+                    "The token is not valid yet: its nbf is {}, {} {} (check the clock of the machine that made or checks it).",
+                    format_unix(nbf),
+                    relative(nbf - at),
+                    at_label(at)
+                ),
+            );
+        }
+    }
+    if let (Some(iat), Some(exp)) = (issued, expires) {
+        if exp <= iat {
+            problem(
+                "expires-before-issued",
+                format!(
+                    "The token expires ({}) before it was issued ({}): it was never valid; the times were edited or the issuer's clock is wrong.",
+                    format_unix(exp),
+                    format_unix(iat)
+                ),
+            );
+        }
+    }
+    if let (Some(nbf), Some(exp)) = (not_before, expires) {
+        if exp <= nbf {
+            problem(
+                "not-before-after-expiry",
+                format!(
+                    "The token's nbf ({}) is not before its exp ({}): there is no time at which it is valid.",
+                    format_unix(nbf),
+                    format_unix(exp)
+                ),
+            );
+        }
+    }
+    if let Some(wanted) = options.audience.as_deref() {
+        match report.audience.as_deref() {
+            Some(aud) if same_audience(aud, wanted) => {}
+            Some(aud) => problem(
+                "audience-mismatch",
+                format!("The audience is {aud}, not {wanted}: the API expecting {wanted} will refuse it."),
+            ),
+            None => problem("audience-mismatch", format!("The token has no aud claim; {wanted} was expected.")),
+        }
+    }
+    if let Some(wanted) = options.issuer.as_deref() {
+        match report.issuer.as_deref() {
+            Some(iss) if same_url(iss, wanted) => {}
+            Some(iss) => problem("issuer-mismatch", format!("The issuer is {iss}, not {wanted}.")),
+            None => problem(
+                "issuer-mismatch",
+                format!("The token has no iss claim; {wanted} was expected."),
+            ),
+        }
+    }
+    if let Some(message) = shape_problem(report) {
+        problem("issuer-shape", message);
+    }
+    if let (Some(tid), Some(iss)) = (string_claim(&claims, "tid"), report.issuer.as_deref()) {
+        let issuer_tenant = iss.split('/').find(|part| crate::extract::is_guid(part));
+        if issuer_tenant.is_some_and(|t| !t.eq_ignore_ascii_case(&tid)) {
+            problem(
+                "tenant-mismatch",
+                format!(
+                    "The issuer names the tenant {}, the tid claim {tid}.",
+                    issuer_tenant.unwrap_or_default()
+                ),
+            );
+        }
+    }
+
+    if options.at.is_none() && expires.is_some() {
+        notes.push("Expiry was not checked: no time to check it against.".to_string());
+    }
+    let signature_note = if report.header.iter().any(|h| h.claim == "nonce") {
+        "The signature was not checked. This is a Microsoft Graph token (a nonce in the header): only Graph can verify its signature, and a validator that calls it invalid is not telling you anything."
+    } else {
+        "The signature was not checked: that needs the issuer's signing keys; the API the token is sent to checks it."
+    };
+    if report.source == TokenSource::Jwt {
+        notes.push(signature_note.to_string());
+    }
+    Validation { valid: problems.is_empty(), readable: true, problems, notes }
+}
+
+/// One token with its check, as `errdecode token --json`, the API and the MCP server give it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TokenCheck {
+    pub valid: bool,
+    pub readable: bool,
+    pub problems: Vec<TokenProblem>,
+    /// What was and was not checked (the signature never is).
+    pub checked: Vec<String>,
+    pub token: TokenReport,
+}
+
+/// The verdict on every token of a paste: `valid` when there is at least one and none has a
+/// problem.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TokenVerdict {
+    pub valid: bool,
+    /// Every token's problems, in order, each with the token's 1-based number.
+    pub problems: Vec<NumberedProblem>,
+    pub tokens: Vec<TokenCheck>,
+    pub warnings: Vec<crate::Warning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NumberedProblem {
+    pub token: usize,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Checks every token found and puts the verdicts together.
+pub fn verdict(
+    reports: Vec<TokenReport>,
+    warnings: Vec<crate::Warning>,
+    options: &ValidationOptions,
+) -> TokenVerdict {
+    let tokens: Vec<TokenCheck> = reports
+        .into_iter()
+        .map(|token| {
+            let validation = validate(&token, options);
+            TokenCheck {
+                valid: validation.valid,
+                readable: validation.readable,
+                problems: validation.problems,
+                checked: validation.notes,
+                token,
+            }
+        })
+        .collect();
+    let problems = tokens
+        .iter()
+        .enumerate()
+        .flat_map(|(i, check)| {
+            check.problems.iter().map(move |p| NumberedProblem {
+                token: i + 1,
+                code: p.code,
+                message: p.message.clone(),
+            })
+        })
+        .collect();
+    let valid = !tokens.is_empty() && tokens.iter().all(|t| t.valid);
+    TokenVerdict { valid, problems, tokens, warnings }
+}
+
+/// Microsoft's issuers by token version: v1.0 tokens come from `https://sts.windows.net/{tid}/`
+/// (or a national cloud's sts host), v2.0 tokens from `https://login.microsoftonline.com/{tid}/v2.0`.
+fn shape_problem(report: &TokenReport) -> Option<String> {
+    let iss = report.issuer.as_deref()?;
+    let version = report.version.as_deref()?;
+    let host = host_of(iss)?.to_ascii_lowercase();
+    classify_host(&host)?;
+    let v2_issuer = iss.trim_end_matches('/').ends_with("/v2.0");
+    let sts_host = host.starts_with("sts.");
+    match version {
+        "1.0" if v2_issuer => Some(format!(
+            "The token says ver 1.0 but its issuer {iss} is a v2.0 issuer: v1.0 tokens are issued by https://sts.windows.net/{{tenant}}/ (or the national cloud's sts host)."
+        )),
+        "2.0" if sts_host || !v2_issuer => Some(format!(
+            "The token says ver 2.0 but its issuer {iss} is not a v2.0 issuer (https://login.microsoftonline.com/{{tenant}}/v2.0)."
+        )),
+        _ => None,
+    }
+}
+
+fn same_url(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/').eq_ignore_ascii_case(b.trim_end_matches('/'))
+}
+
+/// Audiences compare without a trailing slash, and Microsoft Graph's app id stands for its URL.
+fn same_audience(aud: &str, wanted: &str) -> bool {
+    if same_url(aud, wanted) {
+        return true;
+    }
+    match (classify_audience(aud), classify_audience(wanted)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,5 +771,85 @@ mod tests {
             None,
         );
         assert!(r.personal_account);
+    }
+
+    fn jwt_report(claims: Value, header: Value) -> TokenReport {
+        let raw = RawToken {
+            source: TokenSource::Jwt,
+            header: header.as_object().unwrap().clone(),
+            claims: claims.as_object().unwrap().clone(),
+            signature: SignatureState::Present { length: 342 },
+            problems: Vec::new(),
+        };
+        analyze(raw, None)
+    }
+
+    fn codes(v: &Validation) -> Vec<&'static str> {
+        v.problems.iter().map(|p| p.code).collect()
+    }
+
+    #[test]
+    fn an_expired_token_says_so() {
+        let r = jwt_report(
+            json!({"aud": "https://graph.microsoft.com", "iat": 1000, "nbf": 1000, "exp": 4600, "ver": "1.0", "iss": "https://sts.windows.net/950a4376-c358-4553-980a-9ba773e48dff/"}),
+            json!({"alg": "RS256", "nonce": "x"}),
+        );
+        let v = validate(&r, &ValidationOptions { at: Some(8200), ..Default::default() });
+        assert!(!v.valid);
+        assert_eq!(codes(&v), vec!["expired"]);
+        assert!(v.problems[0].message.contains("expired"), "{:?}", v.problems);
+        assert!(v.problems[0].message.contains("1 h 0 min before"), "{:?}", v.problems);
+        let fresh = validate(&r, &ValidationOptions { at: Some(2000), ..Default::default() });
+        assert!(fresh.valid, "{:?}", fresh.problems);
+        assert!(fresh.notes.iter().any(|n| n.contains("only Graph can verify")));
+        assert!(!fresh.notes.iter().any(|n| n.contains("invalid signature")));
+    }
+
+    #[test]
+    fn times_that_cannot_be_are_problems() {
+        let r =
+            jwt_report(json!({"aud": "api://x", "iat": 5000, "nbf": 5000, "exp": 4000}), json!({}));
+        let v = validate(&r, &ValidationOptions::default());
+        assert_eq!(codes(&v), vec!["expires-before-issued", "not-before-after-expiry"]);
+        let early = jwt_report(json!({"aud": "api://x", "nbf": 5000, "exp": 9000}), json!({}));
+        let v = validate(&early, &ValidationOptions { at: Some(100), ..Default::default() });
+        assert_eq!(codes(&v), vec!["not-yet-valid"]);
+    }
+
+    #[test]
+    fn audience_issuer_and_shape() {
+        let r = jwt_report(
+            json!({"aud": "00000003-0000-0000-c000-000000000000", "iss": "https://login.microsoftonline.com/950a4376-c358-4553-980a-9ba773e48dff/v2.0", "ver": "1.0", "exp": 9000, "tid": "950a4376-c358-4553-980a-9ba773e48dff"}),
+            json!({}),
+        );
+        let ok = ValidationOptions {
+            at: Some(10),
+            audience: Some("https://graph.microsoft.com/".into()),
+            issuer: None,
+        };
+        assert_eq!(codes(&validate(&r, &ok)), vec!["issuer-shape"]);
+        let wrong = ValidationOptions {
+            at: Some(10),
+            audience: Some("api://mine".into()),
+            issuer: Some("https://sts.windows.net/950a4376-c358-4553-980a-9ba773e48dff/".into()),
+        };
+        assert_eq!(
+            codes(&validate(&r, &wrong)),
+            vec!["audience-mismatch", "issuer-mismatch", "issuer-shape"]
+        );
+    }
+
+    #[test]
+    fn opaque_tokens_are_not_invalid() {
+        let raw = RawToken {
+            source: TokenSource::Opaque,
+            header: Map::new(),
+            claims: Map::new(),
+            signature: SignatureState::NotApplicable,
+            problems: Vec::new(),
+        };
+        let v =
+            validate(&analyze(raw, None), &ValidationOptions { at: Some(1), ..Default::default() });
+        assert!(v.valid && !v.readable && v.problems.is_empty());
     }
 }

@@ -179,7 +179,7 @@ pub fn check(kb: &KnowledgeBase, files: &[SourceFile], problems: &mut Vec<Proble
                 ));
             }
         }
-        if entry.tier == Tier::Rich {
+        if entry.tier.is_rich() {
             if entry.variations.len() < RICH_MIN_VARIATIONS {
                 problems.push(Problem::new(
                     path,
@@ -279,7 +279,7 @@ fn check_shared_codes(
     codes.sort_by(|a, b| a.0.cmp(&b.0));
     for (code, entries) in codes {
         let defaults: Vec<&&ErrorEntry> =
-            entries.iter().filter(|e| e.messages.is_empty() && e.when.is_empty()).collect();
+            entries.iter().filter(|e| e.is_default_for_code()).collect();
         if defaults.len() > 1 {
             let names: Vec<&str> = defaults.iter().map(|e| e.id.as_str()).collect();
             let entry = defaults[1];
@@ -310,7 +310,7 @@ fn check_status_pages(
 ) {
     let mut seen: HashMap<(&str, u16), &str> = HashMap::new();
     for entry in &kb.errors {
-        if !entry.codes.is_empty() || !entry.messages.is_empty() || !entry.when.is_empty() {
+        if !entry.is_status_page() {
             continue;
         }
         for status in &entry.http_status {

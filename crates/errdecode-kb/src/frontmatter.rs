@@ -49,6 +49,37 @@ pub fn line_at(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
+/// Parses a whole TOML data file (tables, requirements, mentions), reporting a syntax or shape
+/// error with its line; `prefix` opens the message (`"table: "`, or empty).
+pub fn parse_toml_file<T: serde::de::DeserializeOwned>(
+    file: &crate::SourceFile,
+    problems: &mut Vec<crate::Problem>,
+    prefix: &str,
+) -> Option<T> {
+    match toml::from_str(&file.text) {
+        Ok(parsed) => Some(parsed),
+        Err(error) => {
+            let line = error.span().map(|span| line_at(&file.text, span.start));
+            problems.push(crate::Problem::new(
+                &file.path,
+                line,
+                format!("{prefix}{}", error.message()),
+            ));
+            None
+        }
+    }
+}
+
+/// The 1-based lines of every `header` line (`[[entry]]`), in order: the lines of a TOML
+/// file's array-of-tables items.
+pub fn array_table_lines(text: &str, header: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim() == header)
+        .map(|(at, _)| at + 1)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

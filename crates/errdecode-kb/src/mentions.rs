@@ -23,22 +23,11 @@ struct RawMention {
 }
 
 pub fn parse_mentions(file: &SourceFile, problems: &mut Vec<Problem>) -> Vec<EndpointMention> {
-    let raw: RawFile = match toml::from_str(&file.text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            let line = error.span().map(|span| crate::frontmatter::line_at(&file.text, span.start));
-            problems.push(Problem::new(&file.path, line, error.message().to_string()));
-            return Vec::new();
-        }
+    let Some(raw) = crate::frontmatter::parse_toml_file::<RawFile>(file, problems, "") else {
+        return Vec::new();
     };
     let mut mentions = Vec::new();
-    let lines: Vec<usize> = file
-        .text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| line.trim() == "[[mention]]")
-        .map(|(at, _)| at + 1)
-        .collect();
+    let lines = crate::frontmatter::array_table_lines(&file.text, "[[mention]]");
     for (index, mention) in raw.mention.into_iter().enumerate() {
         let line = lines.get(index).copied().unwrap_or(1);
         let method = mention.method.to_ascii_uppercase();

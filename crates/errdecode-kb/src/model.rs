@@ -1,11 +1,15 @@
 //! The knowledge base as the decoder and the renderers see it.
 
-use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
 
 use crate::sections::SectionKind;
 
-/// Everything the decoder knows. Loaded once; read-only afterwards.
-#[derive(Debug, Default, Clone)]
+/// Everything the decoder knows. Loaded once; read-only afterwards (the lookups below are
+/// built on first use and would not see a later change).
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct KnowledgeBase {
     pub products: Vec<Product>,
     pub errors: Vec<ErrorEntry>,
@@ -16,19 +20,112 @@ pub struct KnowledgeBase {
     pub endpoint_requirements: Vec<EndpointRequirement>,
     /// Operations named in words and the endpoints they call (`mentions/*.toml`).
     pub endpoint_mentions: Vec<EndpointMention>,
+    #[serde(skip)]
+    index: OnceLock<Index>,
+}
+
+/// The lookups over a knowledge base, built the first time one is asked for.
+#[derive(Debug, Default, Clone)]
+struct Index {
+    errors: HashMap<String, usize>,
+    causes: HashMap<String, usize>,
+    products: HashMap<String, usize>,
+    /// Lower-cased code to the entries that carry it, in knowledge-base order.
+    by_code: HashMap<String, Vec<usize>>,
+    /// Cause index to the entries that list it, in knowledge-base order.
+    listed_by: Vec<Vec<usize>>,
 }
 
 impl KnowledgeBase {
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            // The first of two entries with one id wins, as a linear search would find it
+            // (`kb check` reports duplicates).
+            fn first_wins<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+                let mut map = HashMap::new();
+                for (index, id) in ids.enumerate() {
+                    map.entry(id.to_string()).or_insert(index);
+                }
+                map
+            }
+            let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
+            for (index, entry) in self.errors.iter().enumerate() {
+                for code in &entry.codes {
+                    let list = by_code.entry(code.to_ascii_lowercase()).or_default();
+                    if list.last() != Some(&index) {
+                        list.push(index);
+                    }
+                }
+            }
+            let causes = first_wins(self.causes.iter().map(|c| c.id.as_str()));
+            let mut listed_by = vec![Vec::new(); self.causes.len()];
+            for (index, entry) in self.errors.iter().enumerate() {
+                for candidate in &entry.causes {
+                    if let Some(&cause) = causes.get(&candidate.id) {
+                        if listed_by[cause].last() != Some(&index) {
+                            listed_by[cause].push(index);
+                        }
+                    }
+                }
+            }
+            Index {
+                errors: first_wins(self.errors.iter().map(|e| e.id.as_str())),
+                causes,
+                products: first_wins(self.products.iter().map(|p| p.id.as_str())),
+                by_code,
+                listed_by,
+            }
+        })
+    }
+
     pub fn error(&self, id: &str) -> Option<&ErrorEntry> {
-        self.errors.iter().find(|entry| entry.id == id)
+        self.error_index(id).map(|index| &self.errors[index])
+    }
+
+    /// The position of the entry `id` in [`KnowledgeBase::errors`].
+    pub fn error_index(&self, id: &str) -> Option<usize> {
+        self.index().errors.get(id).copied()
     }
 
     pub fn cause(&self, id: &str) -> Option<&Cause> {
-        self.causes.iter().find(|cause| cause.id == id)
+        self.cause_index(id).map(|index| &self.causes[index])
+    }
+
+    /// The position of the cause `id` in [`KnowledgeBase::causes`].
+    pub fn cause_index(&self, id: &str) -> Option<usize> {
+        self.index().causes.get(id).copied()
     }
 
     pub fn product(&self, id: &str) -> Option<&Product> {
-        self.products.iter().find(|product| product.id == id)
+        self.product_index(id).map(|index| &self.products[index])
+    }
+
+    /// The position of the product `id` in [`KnowledgeBase::products`].
+    pub fn product_index(&self, id: &str) -> Option<usize> {
+        self.index().products.get(id).copied()
+    }
+
+    /// The entries that carry `code` (any ASCII case), in knowledge-base order (positions in
+    /// [`KnowledgeBase::errors`]).
+    pub fn errors_with_code(&self, code: &str) -> &[usize] {
+        self.index().by_code.get(&code.to_ascii_lowercase()).map_or(&[], Vec::as_slice)
+    }
+
+    /// The entry a bare `code` means: the first one that carries it and needs nothing more
+    /// ([`ErrorEntry::is_default_for_code`]), else the first that carries it.
+    pub fn error_for_code(&self, code: &str) -> Option<&ErrorEntry> {
+        let entries = self.errors_with_code(code);
+        entries
+            .iter()
+            .map(|&index| &self.errors[index])
+            .find(|entry| entry.is_default_for_code())
+            .or_else(|| entries.first().map(|&index| &self.errors[index]))
+    }
+
+    /// The entries that list the cause at `cause` (its position in [`KnowledgeBase::causes`]),
+    /// in knowledge-base order.
+    pub fn entries_listing(&self, cause: usize) -> &[usize] {
+        self.index().listed_by.get(cause).map_or(&[], Vec::as_slice)
     }
 
     /// Errors close to `asked`, an id or code that names none (`aadsts7000216` finds
@@ -81,7 +178,7 @@ impl KnowledgeBase {
 pub const SUGGEST_CHARS: usize = 200;
 
 /// Where an entry was written, for messages that point back at it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     pub path: String,
     /// 1-based line of the entry's first line (table rows share one file).
@@ -89,7 +186,7 @@ pub struct Origin {
 }
 
 /// A titled Markdown section of a page body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
     pub kind: SectionKind,
     /// The heading as written.
@@ -99,7 +196,7 @@ pub struct Section {
 
 /// How much a page says: rich pages carry every section of an error page; basic ones (most
 /// table-driven codes) carry at least the meaning and the causes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Tier {
     Rich,
@@ -107,8 +204,14 @@ pub enum Tier {
     Basic,
 }
 
+impl Tier {
+    pub fn is_rich(self) -> bool {
+        self == Tier::Rich
+    }
+}
+
 /// A known error: a code or message family with its page and candidate causes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ErrorEntry {
     pub id: String,
     pub title: String,
@@ -141,19 +244,34 @@ pub struct ErrorEntry {
 }
 
 impl ErrorEntry {
+    /// A product's page for a bare HTTP status: an entry with statuses and no code, message
+    /// or condition, found only when the paste is about its product.
+    pub fn is_status_page(&self) -> bool {
+        self.codes.is_empty()
+            && self.messages.is_empty()
+            && self.when.is_empty()
+            && !self.http_status.is_empty()
+    }
+
+    /// The entry a code means on its own: one that needs no signal (`when`) and no message
+    /// to tell it apart from the other entries with its code.
+    pub fn is_default_for_code(&self) -> bool {
+        !self.codes.is_empty() && self.when.is_empty() && self.messages.is_empty()
+    }
+
     pub fn section(&self, kind: SectionKind) -> Option<&Section> {
         self.sections.iter().find(|section| section.kind == kind)
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Faq {
     pub question: String,
     pub answer: String,
 }
 
 /// A cause an error entry considers, with how often it is the answer before any evidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CandidateCause {
     pub id: String,
     /// Prior in [0, 1].
@@ -161,7 +279,7 @@ pub struct CandidateCause {
 }
 
 /// A root cause: what tells it apart, how to confirm it, how to fix it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cause {
     pub id: String,
     pub title: String,
@@ -188,7 +306,7 @@ impl Cause {
 
 /// What fires a piece of evidence: a typed signal the decoder derives, or a pattern in the
 /// paste's text.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Trigger {
     /// A signal name from the decoder's catalogue (`token.app_only`).
@@ -198,7 +316,7 @@ pub enum Trigger {
     Pattern(String),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EvidenceRule {
     pub trigger: Trigger,
     /// How much the evidence moves the cause, in [0, 1].
@@ -212,7 +330,7 @@ pub struct EvidenceRule {
 }
 
 /// A product hub: Microsoft Graph, Entra ID sign-in, ...
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Product {
     pub id: String,
     pub name: String,
@@ -229,7 +347,7 @@ pub struct Product {
 
 /// How a paste is recognised as being about a product: it is when any of these holds. It decides
 /// whether the product's status pages (an entry with a status and nothing else) apply.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProductDetect {
     /// Lower-case words or phrases found anywhere in the paste.
@@ -250,7 +368,7 @@ pub struct ProductDetect {
 }
 
 /// The permissions that let a caller use one Graph endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndpointPermissions {
     pub method: String,
     /// Path template without the version prefix, lower-case, with `{id}` slots.
@@ -264,7 +382,7 @@ pub struct EndpointPermissions {
 }
 
 /// Which tokens an endpoint requirement concerns.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RequirementFlow {
     /// Any caller.
@@ -278,7 +396,7 @@ pub enum RequirementFlow {
 
 /// Something an endpoint needs beyond a permission; raises `signal` with `says` as evidence
 /// when the failing request matches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndpointRequirement {
     /// An `endpoint.*` signal of the decoder's catalogue.
     pub signal: String,
@@ -297,7 +415,7 @@ pub struct EndpointRequirement {
 }
 
 /// An operation named in words ("add a member to a group") and the Graph endpoint it calls.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndpointMention {
     /// A case-insensitive pattern that starts with a literal word.
     pub pattern: String,

@@ -34,17 +34,13 @@ pub fn parse_requirements(
     file: &SourceFile,
     problems: &mut Vec<Problem>,
 ) -> Vec<EndpointRequirement> {
-    let raw: RawFile = match toml::from_str(&file.text) {
-        Ok(raw) => raw,
-        Err(error) => {
-            let line = error.span().map(|span| crate::frontmatter::line_at(&file.text, span.start));
-            problems.push(Problem::new(&file.path, line, error.message().to_string()));
-            return Vec::new();
-        }
+    let Some(raw) = crate::frontmatter::parse_toml_file::<RawFile>(file, problems, "") else {
+        return Vec::new();
     };
+    let lines = crate::frontmatter::array_table_lines(&file.text, "[[requirement]]");
     let mut rules = Vec::new();
     for (index, rule) in raw.requirement.into_iter().enumerate() {
-        let line = nth_table_line(&file.text, index);
+        let line = lines.get(index).copied().unwrap_or(1);
         if rule.paths.is_empty() || rule.sources.is_empty() || rule.says.trim().is_empty() {
             problems.push(Problem::new(
                 &file.path,
@@ -72,13 +68,4 @@ pub fn parse_requirements(
         });
     }
     rules
-}
-
-/// The line of the `index`-th `[[requirement]]` table.
-fn nth_table_line(text: &str, index: usize) -> usize {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| line.trim() == "[[requirement]]")
-        .nth(index)
-        .map_or(1, |(at, _)| at + 1)
 }

@@ -1,10 +1,10 @@
 //! The sections a page body may have, matched by their headings.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A known section of an error or cause page. Headings are matched case-insensitively against
 /// [`SectionKind::headings`], so that a typo in a heading is reported instead of silently lost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SectionKind {
     Meaning,

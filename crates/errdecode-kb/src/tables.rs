@@ -65,21 +65,11 @@ struct Row {
 }
 
 pub fn parse_table(file: &SourceFile, problems: &mut Vec<Problem>) -> Vec<ErrorEntry> {
-    let table: TableFile = match toml::from_str(&file.text) {
-        Ok(table) => table,
-        Err(error) => {
-            let line = error.span().map(|span| crate::frontmatter::line_at(&file.text, span.start));
-            problems.push(Problem::new(&file.path, line, format!("table: {}", error.message())));
-            return Vec::new();
-        }
+    let Some(table) = crate::frontmatter::parse_toml_file::<TableFile>(file, problems, "table: ")
+    else {
+        return Vec::new();
     };
-    let row_lines: Vec<usize> = file
-        .text
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| line.trim() == "[[entry]]")
-        .map(|(index, _)| index + 1)
-        .collect();
+    let row_lines = crate::frontmatter::array_table_lines(&file.text, "[[entry]]");
     let defaults = table.defaults;
     table
         .entry

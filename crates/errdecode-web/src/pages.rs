@@ -7,7 +7,7 @@ use errdecode_core::extract::{AuthorityTenant, RequestTarget};
 use errdecode_core::matcher::MatchedBy;
 use errdecode_core::token::{SignatureState, TokenFlow, TokenKind, TokenReport, TokenSource};
 use errdecode_core::{DecodeDocument, SearchHit};
-use errdecode_kb::{Cause, ErrorEntry, EvidenceRule, Product, SectionKind, Tier, Trigger};
+use errdecode_kb::{Cause, ErrorEntry, EvidenceRule, Product, SectionKind, Trigger};
 use minijinja::Error;
 use serde::Serialize;
 
@@ -53,7 +53,7 @@ impl ErrorRef {
             url: urls::error(&entry.id),
             title: entry.title.clone(),
             gist: entry.gist.clone(),
-            rich: entry.tier == Tier::Rich,
+            rich: entry.tier.is_rich(),
         }
     }
 }
@@ -160,7 +160,7 @@ pub fn render_home(site: &Site) -> Result<String, Error> {
             errors: kb
                 .errors
                 .iter()
-                .filter(|e| e.product == product.id && e.tier == Tier::Rich)
+                .filter(|e| e.product == product.id && e.tier.is_rich())
                 .map(ErrorRef::new)
                 .collect(),
         })
@@ -204,7 +204,7 @@ pub fn render_product(site: &Site, product: &Product) -> Result<String, Error> {
             let mut entries: Vec<&ErrorEntry> =
                 kb.errors.iter().filter(|e| e.product == product.id && &e.topic == topic).collect();
             // Rich pages first, then the knowledge base's own order (codes ascending in tables).
-            entries.sort_by_key(|e| e.tier != Tier::Rich);
+            entries.sort_by_key(|e| !e.tier.is_rich());
             TopicGroup {
                 name: topic.clone(),
                 anchor: urls::slug(topic),
@@ -341,7 +341,7 @@ pub fn render_error(site: &Site, entry: &ErrorEntry) -> Result<String, Error> {
             .collect(),
         references: entry.sources.iter().filter(|s| s.starts_with("https://")).cloned().collect(),
         last_reviewed: entry.last_reviewed.clone(),
-        rich: entry.tier == Tier::Rich,
+        rich: entry.tier.is_rich(),
         crumbs: vec![
             Crumb { name: "Home".into(), url: urls::HOME.into() },
             Crumb { name: product.name.clone(), url: product.url.clone() },
@@ -1077,7 +1077,7 @@ pub fn render_search_index(site: &Site) -> String {
                 product: product_name(site, &entry.product),
                 gist: &entry.gist,
                 codes: &entry.codes,
-                rich: entry.tier == Tier::Rich,
+                rich: entry.tier.is_rich(),
                 text: errdecode_core::matcher::entry_text(entry).to_lowercase(),
             })
             .collect(),

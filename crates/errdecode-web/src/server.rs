@@ -399,6 +399,11 @@ pub fn init_logging() {
         .with_ansi(ansi)
         .with_max_level(level)
         .with_writer(std::io::stderr)
+        // Colour codes only on a terminal: a log redirected to a file stays plain text.
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none(),
+        )
         .try_init();
 }
 

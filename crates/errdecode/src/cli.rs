@@ -1,25 +1,44 @@
-//! Command-line definitions and dispatch. Only this module knows clap.
+//! Command-line definitions and dispatch. Only this module and `commands/` know clap; each
+//! command lives in its own file under `commands/`.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
-use errdecode_core::{DecodeOptions, Decoder, PermissionIndex};
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::{input, render};
+use crate::commands;
+
+const EXAMPLES: &str = "\
+Examples:
+  errdecode decode paste.txt                 decode a saved paste (or: pbpaste | errdecode decode)
+  errdecode decode --format json -           the decode document on stdout
+  errdecode token eyJ0eXAiOi...              decode and check a JWT
+  errdecode token --json --aud https://graph.microsoft.com token.txt
+  errdecode show AADSTS7000215               the page of a known error (or a cause id)
+  errdecode search --limit 5 insufficient privileges
+  errdecode list --product exchange-online
+  errdecode mcp                              the MCP server for AI assistants, on stdio
+  errdecode completions zsh > ~/.zfunc/_errdecode
+
+Exit codes:
+  0  recognised / found / the token has no problem
+  1  not recognised with confidence (decode), nothing found (search, show), the token has
+     problems or no token was given (token), problems found (kb check)
+  2  usage error or unreadable input
+  A closed pipe (errdecode ... | head) is not an error.
+
+Nothing you paste leaves your machine. NO_COLOR turns colours off, as --color never does.";
 
 /// errdecode, the IT Error Decoder: paste a failing Microsoft Graph, Entra ID, Graph
 /// PowerShell, MSAL or Exchange Online error; get the known error, its fix, and the root
 /// causes ranked by the evidence in your paste. Nothing is sent anywhere.
 #[derive(Parser, Debug)]
-#[command(name = "errdecode", version, about, long_about = None)]
+#[command(name = "errdecode", version, about, long_about = None, after_help = EXAMPLES)]
 pub struct Cli {
-    /// Output format.
-    #[arg(long, short, value_enum, global = true, default_value_t = Format::Text)]
-    pub format: Format,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, global = true, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
     /// Use the knowledge base in this folder instead of the embedded one.
     #[arg(long, global = true, value_name = "DIR")]
     pub kb: Option<PathBuf>,
@@ -31,53 +50,104 @@ pub struct Cli {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
     Markdown,
 }
 
+/// `--format` for the commands that print a report.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct FormatArg {
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `--format` for the commands that print data only (no Markdown).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug, Clone, Copy)]
+pub struct DataFormatArg {
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = DataFormat::Text)]
+    pub format: DataFormat,
+}
+
+impl From<DataFormat> for Format {
+    fn from(format: DataFormat) -> Format {
+        match format {
+            DataFormat::Text => Format::Text,
+            DataFormat::Json => Format::Json,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Decode a paste: the known error, ranked causes with evidence, what is ruled out.
-    Decode {
-        /// File holding the paste; `-` or nothing reads standard input.
-        file: Option<String>,
-    },
-    /// Decode a JWT (or every token in a paste) and explain its claims.
-    Token {
-        /// The token, a file holding it, or `-`/nothing for standard input.
-        token: Option<String>,
-    },
+    #[command(
+        after_help = "Examples:\n  errdecode decode paste.txt\n  pbpaste | errdecode decode\n  errdecode decode --format markdown paste.txt > diagnosis.md\n\nExit codes: 0 recognised, 1 not recognised with confidence, 2 unreadable input.\nUTF-8 (with or without a BOM), UTF-16 (PowerShell's `>`), CRLF and clipboard spaces are read as they are."
+    )]
+    Decode(DecodeArgs),
+    /// Decode a JWT (or every token in a paste), explain its claims and check it: expiry,
+    /// not-before, audience, issuer, shape.
+    #[command(
+        after_help = "Examples:\n  errdecode token eyJ0eXAiOi...\n  errdecode token --json token.txt | jq .valid\n  errdecode token --at 2025-11-20T11:42:08Z --aud https://graph.microsoft.com -\n\nThe signature is never checked (that needs the issuer's keys; Microsoft Graph tokens carry a\nnonce and only Graph can check them) and never printed.\n\nExit codes: 0 the token decodes and has no problem, 1 it has problems or no token was found,\n2 usage error or unreadable input."
+    )]
+    Token(TokenArgs),
     /// Show the page of a known error or a cause.
-    Show {
-        /// An error id (`aadsts50012`), a code (`AADSTS50012`) or a cause id (`token-expired`).
-        id: String,
-    },
+    #[command(
+        after_help = "Examples:\n  errdecode show AADSTS7000215\n  errdecode show token-expired\n\nExit codes: 0 found, 1 no such error or cause (suggestions on stderr)."
+    )]
+    Show(ShowArgs),
     /// Search the known errors by code, title, message or variation.
-    Search {
-        #[arg(required = true, num_args = 1..)]
-        query: Vec<String>,
-    },
+    #[command(
+        after_help = "Examples:\n  errdecode search insufficient privileges\n  errdecode search --limit 3 --format json AADSTS700\n\nExit codes: 0 found, 1 nothing found."
+    )]
+    Search(SearchArgs),
     /// List the known errors.
-    List {
-        /// Only this product (microsoft-graph, entra-id, graph-powershell, msal, exchange-online).
-        #[arg(long)]
-        product: Option<String>,
-    },
+    #[command(
+        after_help = "Examples:\n  errdecode list --product entra-id --limit 20\n  errdecode list --format markdown > errors.md"
+    )]
+    List(ListArgs),
     /// Serve the web site and the JSON API on the embedded (or --kb) knowledge base.
     #[cfg(feature = "web")]
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
-        addr: std::net::SocketAddr,
-    },
+    #[command(
+        after_help = "Examples:\n  errdecode serve\n  errdecode serve --addr localhost:3000\n\nERRDECODE_LOG=off|warn|info sets the request log (on stderr)."
+    )]
+    Serve(ServeArgs),
     /// Write the site as static files (every browse, error and cause page, search, assets).
     #[cfg(feature = "web")]
-    Export {
-        /// Folder to write into: new, empty, or an earlier export.
-        dir: PathBuf,
-    },
+    Export(ExportArgs),
+    /// Run the Model Context Protocol server on stdio, for AI assistants (tools: decode,
+    /// token, show_error, show_cause, search). Nothing leaves the machine.
+    #[cfg(feature = "mcp")]
+    #[command(
+        after_help = "Configure your MCP client to start `errdecode mcp`, for example:\n  {\"mcpServers\": {\"errdecode\": {\"command\": \"errdecode\", \"args\": [\"mcp\"]}}}"
+    )]
+    Mcp,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  errdecode completions bash > ~/.local/share/bash-completion/completions/errdecode\n  errdecode completions zsh > ~/.zfunc/_errdecode\n  errdecode completions fish > ~/.config/fish/completions/errdecode.fish\n  errdecode completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), generated from these definitions.
+    #[command(
+        after_help = "Examples:\n  errdecode man | man -l -\n  errdecode man > /usr/local/share/man/man1/errdecode.1"
+    )]
+    Man,
     /// Knowledge-base tools.
     Kb {
         #[command(subcommand)]
@@ -85,243 +155,164 @@ pub enum Command {
     },
 }
 
+#[derive(Args, Debug)]
+pub struct DecodeArgs {
+    /// File holding the paste; `-` or nothing reads standard input.
+    pub file: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Args, Debug)]
+pub struct TokenArgs {
+    /// The token, a file holding it, or `-`/nothing for standard input.
+    pub token: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
+    /// The verdict as JSON ({"valid", "tokens": [{"valid", "problems", ...}]}); same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Check expiry and not-before at this time instead of now (RFC 3339, `2025-11-20 11:42:08`
+    /// as UTC, or Unix seconds).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub at: Option<i64>,
+    /// The audience the token must have (an app id URI, a URL or an app id).
+    #[arg(long, value_name = "AUD")]
+    pub aud: Option<String>,
+    /// The issuer the token must have.
+    #[arg(long, value_name = "ISS")]
+    pub iss: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// An error id (`aadsts50012`), a code (`AADSTS50012`) or a cause id (`token-expired`).
+    pub id: String,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// At most this many results.
+    #[arg(long, short = 'n', default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Only this product (microsoft-graph, entra-id, graph-powershell, msal, exchange-online, ...).
+    #[arg(long)]
+    pub product: Option<String>,
+    /// At most this many errors.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[cfg(feature = "web")]
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on: `HOST:PORT` (`127.0.0.1:8080`, `localhost:3000`, `[::1]:8080`).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub addr: String,
+}
+
+#[cfg(feature = "web")]
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Folder to write into: new, empty, or an earlier export.
+    pub dir: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum KbCommand {
     /// Validate the knowledge base; every problem at once, with file and line.
-    Check,
+    Check(DataFormatArg),
     /// Count what the knowledge base covers.
-    Stats,
+    Stats(DataFormatArg),
+}
+
+/// `--at`: RFC 3339, a date and time taken as UTC, or Unix seconds.
+fn parse_time(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    if let Ok(unix) = text.parse::<i64>() {
+        return Ok(unix);
+    }
+    if let Ok(moment) =
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+    {
+        return Ok(moment.unix_timestamp());
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    let alt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    time::PrimitiveDateTime::parse(text, &format)
+        .or_else(|_| time::PrimitiveDateTime::parse(text, &alt))
+        .map(|moment| moment.assume_utc().unix_timestamp())
+        .map_err(|_| {
+            "give a time as 2025-11-20T11:42:08Z, 2025-11-20 11:42:08 (UTC) or Unix seconds"
+                .to_string()
+        })
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    if matches!(cli.command, Command::Kb { command: KbCommand::Check }) {
-        return kb_check(&cli);
-    }
-    let decoder = load_decoder(&cli)?;
-    let mut out = anstream::stdout().lock();
-    let format = cli.format;
-    let options = DecodeOptions { now: Some(now()), ..Default::default() };
+    anstream::ColorChoice::write_global(match cli.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    });
+    let source = commands::KbSource { dir: cli.kb.clone(), permissions: cli.permissions.clone() };
     match cli.command {
-        Command::Decode { file } => {
-            let paste = input::read_paste(file.as_deref())?;
-            let document = decoder.decode(&paste, &options);
-            // Rendered whole, then written through the redactor: no signature or secret
-            // quoted from the paste reaches the terminal, a file or a chat.
-            let mut rendered = Vec::new();
-            match format {
-                Format::Json => writeln!(rendered, "{}", document.to_json(true))?,
-                Format::Text => render::text::decode(&mut rendered, &document)?,
-                Format::Markdown => render::markdown::decode(&mut rendered, &document)?,
-            }
-            write_redacted(&mut out, &rendered)?;
-            Ok(if document.recognised { ExitCode::SUCCESS } else { ExitCode::from(1) })
-        }
-        Command::Token { token } => {
-            let text = input::read_token_argument(token.as_deref())?;
-            let (reports, warnings) = decoder.decode_tokens(&text, &options);
-            if reports.is_empty() && format != Format::Json {
-                bail!("no token found: give a JWT (eyJ...), a line with `Bearer <token>`, or pasted claims");
-            }
-            let mut rendered = Vec::new();
-            match format {
-                Format::Json => writeln!(
-                    rendered,
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({"tokens": reports, "warnings": warnings})
-                    )?
-                )?,
-                Format::Text => render::text::tokens(&mut rendered, &reports, &warnings)?,
-                Format::Markdown => render::markdown::tokens(&mut rendered, &reports, &warnings)?,
-            }
-            write_redacted(&mut out, &rendered)?;
-            Ok(if reports.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
-        }
-        Command::Show { id } => {
-            let kb = decoder.kb();
-            // No id is longer than this: a longer one is cut before any lookup.
-            let id: String = id.chars().take(errdecode_kb::SUGGEST_CHARS).collect();
-            let wanted = id.to_ascii_lowercase();
-            let entry = kb
-                .error(&wanted)
-                .or_else(|| {
-                    kb.errors.iter().find(|e| {
-                        e.codes.iter().any(|c| c.to_ascii_lowercase() == wanted)
-                            && e.messages.is_empty()
-                            && e.when.is_empty()
-                    })
-                })
-                .or_else(|| {
-                    kb.errors
-                        .iter()
-                        .find(|e| e.codes.iter().any(|c| c.to_ascii_lowercase() == wanted))
-                });
-            if let Some(entry) = entry {
-                match format {
-                    Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(entry)?)?,
-                    Format::Text => render::text::error_page(&mut out, kb, entry)?,
-                    Format::Markdown => render::markdown::error_page(&mut out, kb, entry)?,
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            if let Some(cause) = kb.cause(&wanted) {
-                match format {
-                    Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(cause)?)?,
-                    Format::Text => render::text::cause_page(&mut out, kb, cause)?,
-                    Format::Markdown => render::markdown::cause_page(&mut out, kb, cause)?,
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            let hits = decoder.suggest(&id);
-            let mut err = anstream::stderr().lock();
-            let shown: String = id.chars().take(120).collect();
-            let shown = errdecode_core::redact::redact(&shown);
-            writeln!(err, "errdecode: no error or cause with the id `{shown}`")?;
-            if !hits.is_empty() {
-                writeln!(err, "did you mean:")?;
-                for hit in hits {
-                    writeln!(err, "  {}  {}", hit.id, hit.title)?;
-                }
-            }
-            Ok(ExitCode::from(1))
-        }
-        Command::Search { query } => {
-            let query = query.join(" ");
-            let hits = decoder.search(&query, 20);
-            match format {
-                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&hits)?)?,
-                Format::Text => render::text::search(&mut out, &query, &hits)?,
-                Format::Markdown => render::markdown::search(&mut out, &query, &hits)?,
-            }
-            Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
-        }
-        Command::List { product } => {
-            let kb = decoder.kb();
-            if let Some(product) = &product {
-                if kb.product(product).is_none() {
-                    let known: Vec<&str> = kb.products.iter().map(|p| p.id.as_str()).collect();
-                    bail!("unknown product `{product}`; use one of: {}", known.join(", "));
-                }
-            }
-            let entries: Vec<&errdecode_kb::ErrorEntry> = kb
-                .errors
-                .iter()
-                .filter(|e| product.as_ref().is_none_or(|p| &e.product == p))
-                .collect();
-            match format {
-                Format::Json => {
-                    let rows: Vec<serde_json::Value> = entries
-                        .iter()
-                        .map(|e| serde_json::json!({"id": e.id, "product": e.product, "topic": e.topic, "codes": e.codes, "http_status": e.http_status, "title": e.title, "tier": e.tier}))
-                        .collect();
-                    writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
-                }
-                Format::Text | Format::Markdown => render::text::list(&mut out, &entries)?,
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Decode(args) => commands::decode::run(&source, args),
+        Command::Token(args) => commands::token::run(&source, args),
+        Command::Show(args) => commands::show::run(&source, args),
+        Command::Search(args) => commands::search::run(&source, args),
+        Command::List(args) => commands::list::run(&source, args),
         #[cfg(feature = "web")]
-        Command::Serve { addr } => {
-            let site = errdecode_web::Site::new(std::sync::Arc::new(decoder))
-                .context("the site's templates did not compile")?;
-            errdecode_web::init_logging();
-            errdecode_web::serve_forever(site, addr, |bound| {
-                let _ = writeln!(out, "errdecode: serving on http://{bound}/ (Ctrl-C to stop)");
-                let _ = out.flush();
-            })
-            .with_context(|| format!("cannot serve on {addr}"))?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Serve(args) => commands::serve::run(&source, args),
         #[cfg(feature = "web")]
-        Command::Export { dir } => {
-            let site = errdecode_web::Site::new(std::sync::Arc::new(decoder))
-                .context("the site's templates did not compile")?;
-            let summary = errdecode_web::export::export(
-                &site,
-                &dir,
-                errdecode_web::export::Progress::auto(),
-            )?;
-            writeln!(
-                out,
-                "wrote {} pages ({} files, {:.1} MB) to {}",
-                summary.pages,
-                summary.files,
-                summary.bytes as f64 / 1_000_000.0,
-                summary.dir.display()
-            )?;
-            Ok(ExitCode::SUCCESS)
+        Command::Export(args) => commands::serve::export(&source, args),
+        #[cfg(feature = "mcp")]
+        Command::Mcp => commands::mcp::run(&source),
+        Command::Completions(args) => commands::generate::completions(args.shell),
+        Command::Man => commands::generate::man(),
+        Command::Kb { command: KbCommand::Check(format) } => {
+            commands::kb::check(&source, format.format)
         }
-        Command::Kb { command: KbCommand::Check } => unreachable!("handled before loading"),
-        Command::Kb { command: KbCommand::Stats } => {
-            let stats = render::stats(decoder.kb());
-            match format {
-                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?,
-                _ => render::text::stats(&mut out, &stats)?,
-            }
-            Ok(ExitCode::SUCCESS)
+        Command::Kb { command: KbCommand::Stats(format) } => {
+            commands::kb::stats(&source, format.format)
         }
     }
 }
 
-/// Every problem at once: the structural ones from parsing, then the ones that need the
-/// decoder (signal names, variations that must decode to their own entry).
-fn kb_check(cli: &Cli) -> Result<ExitCode> {
-    let files = match &cli.kb {
-        Some(dir) => errdecode_kb::read_dir(dir).map_err(|p| anyhow::anyhow!("{p}"))?,
-        None => errdecode_kb::embedded_files(),
-    };
-    let (kb, mut problems) = errdecode_kb::parse(&files);
-    let decoder = Decoder::new(kb);
-    problems.extend(errdecode_core::kb_check::check(&decoder, &files));
-    if problems.is_empty() {
-        let kb = decoder.kb();
-        let mut out = anstream::stdout().lock();
-        writeln!(
-            out,
-            "knowledge base ok: {} errors, {} causes, {} products, {} endpoints",
-            kb.errors.len(),
-            kb.causes.len(),
-            kb.products.len(),
-            kb.endpoint_permissions.len()
-        )?;
-        Ok(ExitCode::SUCCESS)
-    } else {
-        let mut err = anstream::stderr().lock();
-        write!(err, "{}", errdecode_kb::Problems(problems))?;
-        Ok(ExitCode::from(1))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_definitions_hold_together() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
-}
 
-fn load_decoder(cli: &Cli) -> Result<Decoder> {
-    let kb = match &cli.kb {
-        Some(dir) => errdecode_kb::load_dir(dir)
-            .map_err(|problems| anyhow::anyhow!("{problems}"))
-            .with_context(|| format!("the knowledge base in {} is not valid", dir.display()))?,
-        None => errdecode_kb::load_embedded()
-            .map_err(|problems| anyhow::anyhow!("{problems}"))
-            .context("the embedded knowledge base is not valid")?,
-    };
-    let mut decoder = Decoder::new(kb);
-    if let Some(path) = &cli.permissions {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let index = PermissionIndex::from_microsoft_json(&text)
-            .map_err(anyhow::Error::msg)
-            .with_context(|| format!("{} is not a Graph permissions file", path.display()))?;
-        decoder = decoder.with_permissions(index);
+    #[test]
+    fn reads_times() {
+        assert_eq!(parse_time("1763638928"), Ok(1763638928));
+        assert_eq!(parse_time("2025-11-20T11:42:08Z"), Ok(1763638928));
+        assert_eq!(parse_time("2025-11-20 11:42:08"), Ok(1763638928));
+        assert_eq!(parse_time("2025-11-20T12:42:08+01:00"), Ok(1763638928));
+        assert!(parse_time("yesterday").is_err());
     }
-    Ok(decoder)
-}
-
-/// Entries close to an id that does not exist: a search, then shorter and shorter prefixes
-/// (`aadsts7000216` finds `aadsts7000215`).
-/// Writes `rendered` with every signature and secret removed (see `errdecode_core::redact`).
-fn write_redacted(out: &mut impl Write, rendered: &[u8]) -> Result<()> {
-    let text = String::from_utf8_lossy(rendered);
-    out.write_all(errdecode_core::redact::redact(&text).as_bytes())?;
-    Ok(())
-}
-
-fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }

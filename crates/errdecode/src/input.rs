@@ -44,12 +44,40 @@ pub fn read_paste(source: Option<&str>) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// A JWT given on the command line, or a paste from a file or stdin.
+/// A token given on the command line, a file holding one, or standard input (`-` or nothing).
+/// An argument that is no file is the token itself, whatever it looks like: `notatoken` is
+/// then reported as no token, not as a missing file.
 pub fn read_token_argument(argument: Option<&str>) -> Result<Vec<u8>> {
     match argument {
+        None | Some("-") => read_paste(argument),
         Some(text) if text.starts_with("eyJ") || text.starts_with("Bearer ") => {
             Ok(text.as_bytes().to_vec())
         }
-        other => read_paste(other),
+        Some(text) if Path::new(text).is_file() => read_paste(Some(text)),
+        Some(text) => Ok(text.as_bytes().to_vec()),
     }
+}
+
+/// Refuses what is no paste at all: a binary file (an executable, an archive, an image) would
+/// otherwise yield hundreds of "error codes" from its strings. UTF-16 text is text.
+pub fn refuse_binary(bytes: &[u8], source: Option<&str>) -> Result<()> {
+    if errdecode_core::encoding::detect_utf16(bytes).is_some() {
+        return Ok(());
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
+        .count();
+    let nul = sample.iter().filter(|&&b| b == 0).count();
+    if !sample.is_empty() && (control * 10 > sample.len() || nul * 100 > sample.len()) {
+        let what = match source {
+            None | Some("-") => "standard input".to_string(),
+            Some(path) => path.to_string(),
+        };
+        bail!(
+            "{what} is binary data, not a paste: give the error text (a log, a response, a message) as UTF-8 or UTF-16 text"
+        );
+    }
+    Ok(())
 }

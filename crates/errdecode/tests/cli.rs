@@ -126,8 +126,11 @@ fn hostile_input_never_crashes() {
         b"Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2dyYXBoLm1p!!!.%%%"
             .to_vec();
     let html = b"<html><body><script>document.location='https://evil.example'</script><iframe src=x></iframe> 401 Unauthorized</body></html>".to_vec();
+    // Random bytes are no paste: refused as binary data (exit 2), never a list of "codes".
+    let output = run_stdin(&["decode"], &random);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("binary data"), "{}", stderr(&output));
     for (name, input) in [
-        ("random", random),
         ("10 MB", ten_megabytes.into_bytes()),
         ("deep JSON", deep.into_bytes()),
         ("broken JWT", broken_jwt),
@@ -169,19 +172,22 @@ fn token_command_explains_claims_and_keeps_the_signature() {
     let token = format!(
         "eyJ0eXAiOiJKV1QiLCJub25jZSI6ImFiYyIsImFsZyI6IlJTMjU2In0.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL3N0cy53aW5kb3dzLm5ldC85NTBhNDM3Ni1jMzU4LTQ1NTMtOTgwYS05YmE3NzNlNDhkZmYvIiwiaWR0eXAiOiJhcHAiLCJyb2xlcyI6WyJNYWlsLlJlYWQiXSwidmVyIjoiMS4wIiwiZXhwIjoxNzAwMDAwMDAwfQ.{signature}"
     );
+    // It expired in 2023: a problem, so exit 1, and the report says so.
     let output = run(&["token", &token]);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = stdout(&output);
+    assert!(text.contains("[expired] The token has expired"), "{text}");
     assert!(text.contains("App-only token"), "{text}");
     assert!(text.contains("only Graph can verify"), "{text}");
     assert!(text.contains("Audience: the API this token is for"), "{text}");
     assert!(!text.contains(signature), "the signature was printed");
     let output = run(&["token", "--format", "json", &token]);
     let doc = json(&output);
-    assert_eq!(doc["tokens"][0]["flow"], "app-only");
+    assert_eq!(doc["tokens"][0]["token"]["flow"], "app-only");
+    assert_eq!(doc["valid"], false);
     assert!(!stdout(&output).contains(signature));
     let output = run_stdin(&["token"], b"no token here");
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("no token found"), "{}", stderr(&output));
 }
 

@@ -52,7 +52,10 @@ pub fn extract_timestamps(haystack: &Haystack, facts: &mut Facts) {
             let minutes: i64 = digits.get(2..4).and_then(|m| m.parse().ok()).unwrap_or(0);
             unix -= sign * (hours * 3600 + minutes * 60);
         }
-        let label = caps.get(1).map(|m| m.as_str().to_string());
+        let label = caps.get(1).map(|m| m.as_str().to_string()).or_else(|| {
+            let whole = caps.get(0)?;
+            error_log_prefix(haystack.text(), whole.start(), whole.end())
+        });
         push(facts, unix, label);
     }
     for caps in HTTP_DATE.captures_iter(haystack) {
@@ -85,10 +88,41 @@ fn dates(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// A log line's own timestamp, when the line is the error: the time opens the line (after an
+/// optional `[`) and an error level follows it within the prefix: `[2025-11-20 11:42:08 ERR]`,
+/// `2025-11-20T11:42:08.123Z ERROR`, `2025-11-20 11:42:08,123 [error]`, `... | fail |`. Gives
+/// the level as the label.
+fn error_log_prefix(text: &str, start: usize, end: usize) -> Option<String> {
+    let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..start]).map_or(0, |i| i + 1);
+    let before = text[line_start..start].trim_start();
+    if !(before.is_empty() || before == "[" || before == "(") {
+        return None;
+    }
+    let after = &text[end..];
+    let prefix: String = after.chars().take(40).take_while(|c| *c != '\n').collect();
+    // Fractions of a second and zones the timestamp pattern left (`,123`, `+01:00`) come first.
+    let rest = prefix.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || matches!(c, ',' | '.' | ':' | '+' | '-' | 'Z' | 'z')
+    });
+    let level = rest.split(|c: char| !c.is_ascii_alphabetic()).find(|word| !word.is_empty())?;
+    const LEVELS: [&str; 8] =
+        ["err", "error", "fatal", "fail", "failed", "crit", "critical", "eror"];
+    LEVELS
+        .iter()
+        .any(|l| level.eq_ignore_ascii_case(l))
+        .then(|| format!("log {}", level.to_ascii_uppercase()))
+}
+
 fn push(facts: &mut Facts, unix: i64, label: Option<String>) {
-    if facts.timestamps.iter().any(|t| t.unix == unix)
-        || facts.timestamps.len() >= LIMITS.timestamps
-    {
+    if let Some(same) = facts.timestamps.iter_mut().find(|t| t.unix == unix) {
+        // The same moment read twice (a log prefix and the body's `date`): the label counts.
+        if label.is_some() && !same.is_error_time {
+            same.label = label;
+            same.is_error_time = true;
+        }
+        return;
+    }
+    if facts.timestamps.len() >= LIMITS.timestamps {
         return;
     }
     let is_error_time = label.is_some();
@@ -151,5 +185,46 @@ mod tests {
         );
         assert_eq!(facts.timestamps.iter().filter(|t| t.is_error_time).count(), 3);
         assert_eq!(format_unix(1761314065), "2025-10-24T13:54:25Z");
+    }
+
+    #[test]
+    fn reads_the_error_time_through_log_prefixes() {
+        for (paste, iso) in [
+            (
+                "[2025-11-20 11:42:07 INF] ok\n[2025-11-20 11:42:08 ERR] failed",
+                "2025-11-20T11:42:08Z",
+            ),
+            ("2025-11-20T11:42:09.123Z ERROR Graph call failed", "2025-11-20T11:42:09Z"),
+            ("2025-11-20 11:42:10,456 [error] Graph call failed", "2025-11-20T11:42:10Z"),
+            ("  2025-11-20 11:42:11+01:00 | fail | x", "2025-11-20T10:42:11Z"),
+        ] {
+            let mut facts = Facts::default();
+            extract_timestamps(&Haystack::new(paste), &mut facts);
+            let errors: Vec<&str> = facts
+                .timestamps
+                .iter()
+                .filter(|t| t.is_error_time)
+                .map(|t| t.iso.as_str())
+                .collect();
+            assert_eq!(errors, [iso], "{paste}");
+        }
+        // An info line's time is not the error's; a time in the middle of a line is no prefix.
+        let mut facts = Facts::default();
+        extract_timestamps(
+            &Haystack::new("[2025-11-20 11:42:07 INF] ok\nat 2025-11-20 11:42:08 ERR x"),
+            &mut facts,
+        );
+        assert_eq!(facts.error_time(), None);
+    }
+
+    #[test]
+    fn a_labelled_time_seen_first_unlabelled_still_counts() {
+        let mut facts = Facts::default();
+        extract_timestamps(
+            &Haystack::new("[2025-11-20 11:42:08 DBG] x\n\"date\": \"2025-11-20T11:42:08\""),
+            &mut facts,
+        );
+        assert_eq!(facts.timestamps.len(), 1);
+        assert!(facts.timestamps[0].is_error_time);
     }
 }

@@ -204,17 +204,11 @@ fn version_change(haystack: &Haystack) -> Option<String> {
         if let Some(m) = close {
             let (start, end) = (m.start.min(broke.start()), m.end.max(broke.end()));
             let quote: String = text[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
-            return Some(shorten(&quote, 100));
+            let cut = crate::text::first_chars(&quote, 100);
+            return Some(if cut.len() < quote.len() { format!("{cut}…") } else { quote });
         }
     }
     None
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
 }
 
 #[cfg(test)]

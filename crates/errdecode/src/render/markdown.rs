@@ -2,13 +2,62 @@
 
 use std::io::{self, Write};
 
-use errdecode_core::token::TokenReport;
-use errdecode_core::{DecodeDocument, SearchHit, Warning};
+use errdecode_core::extract::RequestTarget;
+use errdecode_core::token::TokenVerdict;
+use errdecode_core::{DecodeDocument, SearchHit};
 use errdecode_kb::{Cause, ErrorEntry, KnowledgeBase, SectionKind, ERROR_SECTIONS};
 
-use super::percent;
+use super::{count, percent, public_sources, KbCheck, Renderer, Stats};
 
-pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
+pub struct Markdown;
+
+impl Renderer for Markdown {
+    fn decode(&self, out: &mut dyn Write, doc: &DecodeDocument) -> io::Result<()> {
+        decode(out, doc)
+    }
+    fn tokens(&self, out: &mut dyn Write, verdict: &TokenVerdict) -> io::Result<()> {
+        tokens(out, verdict)
+    }
+    fn error_page(
+        &self,
+        out: &mut dyn Write,
+        kb: &KnowledgeBase,
+        e: &ErrorEntry,
+    ) -> io::Result<()> {
+        error_page(out, kb, e)
+    }
+    fn cause_page(&self, out: &mut dyn Write, kb: &KnowledgeBase, c: &Cause) -> io::Result<()> {
+        cause_page(out, kb, c)
+    }
+    fn search(&self, out: &mut dyn Write, query: &str, hits: &[SearchHit]) -> io::Result<()> {
+        search(out, query, hits)
+    }
+    fn list(&self, out: &mut dyn Write, entries: &[&ErrorEntry], total: usize) -> io::Result<()> {
+        writeln!(out, "| id | product | title |\n|---|---|---|")?;
+        for entry in entries {
+            writeln!(out, "| `{}` | {} | {} |", entry.id, entry.product, cell(&entry.title))?;
+        }
+        let shown = if entries.len() < total {
+            format!("{} of {total} errors", entries.len())
+        } else {
+            count(total, "error", "errors")
+        };
+        writeln!(out, "\n_{shown}_")
+    }
+    fn stats(&self, out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
+        super::text::stats_table(out, stats)
+    }
+    fn kb_check(
+        &self,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+        r: &KbCheck<'_>,
+    ) -> io::Result<()> {
+        super::text::Text.kb_check(out, err, r)
+    }
+}
+
+pub fn decode(out: &mut dyn Write, doc: &DecodeDocument) -> io::Result<()> {
     writeln!(out, "## {}\n", escape(&doc.summary))?;
     for warning in &doc.warnings {
         writeln!(out, "> **Warning:** {}\n", escape(&warning.message))?;
@@ -23,23 +72,46 @@ pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
         writeln!(out, "- Error codes: {}", codes.join(", "))?;
     }
     if let Some(request) = &facts.request {
-        writeln!(
-            out,
-            "- Request: `{} {}{}`",
-            request.method.as_deref().unwrap_or("?"),
-            request.api_version.as_ref().map(|v| format!("/{v}")).unwrap_or_default(),
-            request.template
-        )?;
+        let mut line = request.method.as_deref().map(|m| format!("{m} ")).unwrap_or_default();
+        if let Some(version) = &request.api_version {
+            line.push_str(&format!("/{version}"));
+        }
+        line.push_str(&request.template);
+        let mut row = format!("- Request: `{}`", line.replace('`', "'"));
+        if let (Some(service), Some(cloud)) = (request.service, request.cloud) {
+            row.push_str(&format!(" ({}, {})", service.name(), cloud.name()));
+        }
+        if request.inferred {
+            row.push_str(" (read from the SDK call)");
+        }
+        writeln!(out, "{row}")?;
+        if let Some(permissions) = &request.permissions {
+            let shown = |list: &[String]| {
+                if list.is_empty() {
+                    "none".to_string()
+                } else {
+                    list.iter().take(4).map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+                }
+            };
+            writeln!(
+                out,
+                "- Needs: delegated: {}; application: {}",
+                shown(&permissions.delegated),
+                shown(&permissions.application)
+            )?;
+        }
+        if let Some(RequestTarget::User(user)) = &request.target {
+            writeln!(out, "- User: `{user}`")?;
+        }
     }
     for token in &facts.tokens {
-        writeln!(
-            out,
-            "- Token: {:?}, {:?}, aud `{}`, tenant `{}`",
-            token.source,
-            token.flow,
-            token.audience.as_deref().unwrap_or("?"),
-            token.tenant_id.as_deref().unwrap_or("?")
-        )?;
+        writeln!(out, "- Token: {}", escape(&super::text::token_line(token)))?;
+    }
+    if let Some(time) = facts.timestamps.iter().find(|t| t.is_error_time) {
+        writeln!(out, "- Time: `{}`", time.iso)?;
+    }
+    for id in facts.ids.iter().take(3) {
+        writeln!(out, "- {}: `{}`", escape(&id.kind), id.value)?;
     }
     writeln!(out)?;
     if !doc.matches.is_empty() {
@@ -101,18 +173,30 @@ pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
     Ok(())
 }
 
-pub fn tokens(
-    out: &mut impl Write,
-    reports: &[TokenReport],
-    warnings: &[Warning],
-) -> io::Result<()> {
-    for warning in warnings {
+pub fn tokens(out: &mut dyn Write, verdict: &TokenVerdict) -> io::Result<()> {
+    for warning in &verdict.warnings {
         writeln!(out, "> **Warning:** {}\n", escape(&warning.message))?;
     }
-    for (i, token) in reports.iter().enumerate() {
+    for (i, check) in verdict.tokens.iter().enumerate() {
+        let token = &check.token;
         writeln!(out, "## Token {}\n", i + 1)?;
-        for note in &token.notes {
+        if !check.readable {
+            writeln!(out, "**Opaque:** its contents cannot be read or checked.\n")?;
+        } else if check.valid {
+            writeln!(out, "**No problem found** in what the token says.\n")?;
+        } else {
+            writeln!(out, "**{}:**\n", count(check.problems.len(), "Problem", "Problems"))?;
+            for problem in &check.problems {
+                writeln!(out, "- `{}`: {}", problem.code, escape(&problem.message))?;
+            }
+            writeln!(out)?;
+        }
+        for note in token.notes.iter().chain(&check.checked) {
             writeln!(out, "- {}", escape(note))?;
+        }
+        if token.header.is_empty() && token.claims.is_empty() {
+            writeln!(out)?;
+            continue;
         }
         writeln!(out, "\n| claim | value | meaning |\n|---|---|---|")?;
         for line in token.header.iter().chain(&token.claims) {
@@ -137,7 +221,7 @@ pub fn tokens(
     Ok(())
 }
 
-pub fn error_page(out: &mut impl Write, kb: &KnowledgeBase, entry: &ErrorEntry) -> io::Result<()> {
+pub fn error_page(out: &mut dyn Write, kb: &KnowledgeBase, entry: &ErrorEntry) -> io::Result<()> {
     writeln!(out, "# {}\n", escape(&entry.title))?;
     writeln!(out, "> {}\n", escape(&entry.message))?;
     writeln!(out, "{}\n", escape(&entry.gist))?;
@@ -167,10 +251,14 @@ pub fn error_page(out: &mut impl Write, kb: &KnowledgeBase, entry: &ErrorEntry) 
             writeln!(out, "**{}**\n\n{}\n", escape(&faq.question), escape(&faq.answer))?;
         }
     }
+    let sources = public_sources(&entry.sources);
+    if !sources.is_empty() {
+        writeln!(out, "Sources: {}\n", sources.join(", "))?;
+    }
     writeln!(out, "_Last reviewed {}._", entry.last_reviewed)
 }
 
-pub fn cause_page(out: &mut impl Write, _kb: &KnowledgeBase, cause: &Cause) -> io::Result<()> {
+pub fn cause_page(out: &mut dyn Write, _kb: &KnowledgeBase, cause: &Cause) -> io::Result<()> {
     writeln!(out, "# {}\n\n{}\n", escape(&cause.title), escape(&cause.summary))?;
     for kind in [SectionKind::Confirm, SectionKind::Fix] {
         if let Some(section) = cause.section(kind) {
@@ -180,7 +268,7 @@ pub fn cause_page(out: &mut impl Write, _kb: &KnowledgeBase, cause: &Cause) -> i
     Ok(())
 }
 
-pub fn search(out: &mut impl Write, query: &str, hits: &[SearchHit]) -> io::Result<()> {
+pub fn search(out: &mut dyn Write, query: &str, hits: &[SearchHit]) -> io::Result<()> {
     writeln!(out, "## Search: {}\n", escape(query))?;
     for hit in hits {
         writeln!(out, "- `{}`: {}", hit.id, escape(&hit.title))?;

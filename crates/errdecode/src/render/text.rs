@@ -4,14 +4,61 @@
 use std::io::{self, Write};
 
 use errdecode_core::extract::RequestTarget;
-use errdecode_core::token::TokenReport;
-use errdecode_core::{DecodeDocument, SearchHit, Warning};
+use errdecode_core::token::{TokenReport, TokenVerdict};
+use errdecode_core::{DecodeDocument, SearchHit};
 use errdecode_kb::{Cause, ErrorEntry, KnowledgeBase, SectionKind, ERROR_SECTIONS};
 use owo_colors::OwoColorize;
 
-use super::{percent, Stats};
+use super::{count, percent, public_sources, KbCheck, Renderer, Stats};
 
-pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
+pub struct Text;
+
+impl Renderer for Text {
+    fn decode(&self, out: &mut dyn Write, doc: &DecodeDocument) -> io::Result<()> {
+        decode(out, doc)
+    }
+    fn tokens(&self, out: &mut dyn Write, verdict: &TokenVerdict) -> io::Result<()> {
+        tokens(out, verdict)
+    }
+    fn error_page(
+        &self,
+        out: &mut dyn Write,
+        kb: &KnowledgeBase,
+        e: &ErrorEntry,
+    ) -> io::Result<()> {
+        error_page(out, kb, e)
+    }
+    fn cause_page(&self, out: &mut dyn Write, kb: &KnowledgeBase, c: &Cause) -> io::Result<()> {
+        cause_page(out, kb, c)
+    }
+    fn search(&self, out: &mut dyn Write, query: &str, hits: &[SearchHit]) -> io::Result<()> {
+        search(out, query, hits)
+    }
+    fn list(&self, out: &mut dyn Write, entries: &[&ErrorEntry], total: usize) -> io::Result<()> {
+        list(out, entries, total)
+    }
+    fn stats(&self, out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
+        stats_table(out, stats)
+    }
+    fn kb_check(
+        &self,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+        r: &KbCheck<'_>,
+    ) -> io::Result<()> {
+        if r.ok {
+            writeln!(
+                out,
+                "knowledge base ok: {} errors, {} causes, {} products, {} endpoints",
+                r.stats.errors, r.stats.causes, r.stats.products, r.stats.endpoints
+            )
+        } else {
+            write!(err, "{}", errdecode_kb::Problems(r.problems.to_vec()))
+        }
+    }
+}
+
+pub fn decode(out: &mut dyn Write, doc: &DecodeDocument) -> io::Result<()> {
     let headline = if doc.recognised {
         doc.summary.bold().to_string()
     } else {
@@ -34,7 +81,13 @@ pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
         row(out, "HTTP status", status.to_string())?;
     }
     if !facts.error_codes.is_empty() {
-        row(out, "Error codes", facts.error_codes.join(", "))?;
+        const SHOWN: usize = 6;
+        let mut codes =
+            facts.error_codes.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+        if facts.error_codes.len() > SHOWN {
+            codes.push_str(&format!(" and {} more", facts.error_codes.len() - SHOWN));
+        }
+        row(out, "Error codes", codes)?;
     }
     if let Some(request) = &facts.request {
         let mut line = request.method.as_deref().map(|m| format!("{m} ")).unwrap_or_default();
@@ -154,7 +207,11 @@ pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
                 writeln!(out, "       {}", base_rate.dimmed())?;
             }
             if i < 3 {
-                if let Some(confirm) = cause.how_to_confirm.as_deref().and_then(first_paragraph) {
+                if let Some(confirm) = cause
+                    .how_to_confirm
+                    .as_deref()
+                    .and_then(|text| super::plain::first_paragraph(text, 300))
+                {
                     writeln!(out, "       {} {}", "check:".cyan(), confirm)?;
                 }
             }
@@ -193,7 +250,7 @@ pub fn decode(out: &mut impl Write, doc: &DecodeDocument) -> io::Result<()> {
     Ok(())
 }
 
-fn token_line(token: &TokenReport) -> String {
+pub(super) fn token_line(token: &TokenReport) -> String {
     let mut parts =
         vec![format!("{:?}", token.source).to_lowercase().replace("pastedclaims", "pasted claims")];
     parts.push(format!("{:?}", token.flow).to_lowercase().replace("apponly", "app-only"));
@@ -207,7 +264,7 @@ fn token_line(token: &TokenReport) -> String {
         parts.push(format!("tenant {tid}"));
     }
     if !token.roles.is_empty() {
-        parts.push(format!("{} roles", token.roles.len()));
+        parts.push(count(token.roles.len(), "role", "roles"));
     }
     if !token.scopes.is_empty() {
         parts.push(format!("scp {}", token.scopes.join(" ")));
@@ -218,41 +275,36 @@ fn token_line(token: &TokenReport) -> String {
     parts.join(", ")
 }
 
-fn first_paragraph(markdown: &str) -> Option<String> {
-    let paragraph: Vec<&str> = markdown
-        .lines()
-        .map(str::trim)
-        .skip_while(|l| l.is_empty())
-        .take_while(|l| !l.is_empty() && !l.starts_with("```"))
-        .collect();
-    let text = paragraph.join(" ");
-    if text.is_empty() {
-        None
-    } else if text.chars().count() > 220 {
-        Some(format!("{}…", text.chars().take(220).collect::<String>()))
-    } else {
-        Some(text)
-    }
-}
-
-pub fn tokens(
-    out: &mut impl Write,
-    reports: &[TokenReport],
-    warnings: &[Warning],
-) -> io::Result<()> {
-    for warning in warnings {
+pub fn tokens(out: &mut dyn Write, verdict: &TokenVerdict) -> io::Result<()> {
+    for warning in &verdict.warnings {
         writeln!(out, "{} {}", "warning:".red().bold(), warning.message)?;
     }
-    for (i, token) in reports.iter().enumerate() {
+    for (i, check) in verdict.tokens.iter().enumerate() {
+        let token = &check.token;
         if i > 0 {
             writeln!(out)?;
         }
         writeln!(out, "{}", format!("Token {}: {}", i + 1, token_line(token)).bold())?;
+        if !check.readable {
+            writeln!(
+                out,
+                "  {} opaque: its contents cannot be read or checked",
+                "?".yellow().bold()
+            )?;
+        } else if check.valid {
+            writeln!(out, "  {} no problem found in what the token says", "✓".green().bold())?;
+        } else {
+            let problems = count(check.problems.len(), "problem", "problems");
+            writeln!(out, "  {} {problems}:", "✗".red().bold())?;
+            for problem in &check.problems {
+                writeln!(out, "    {} {}", format!("[{}]", problem.code).red(), problem.message)?;
+            }
+        }
         for note in &token.notes {
             writeln!(out, "  • {note}")?;
         }
-        for problem in &token.problems {
-            writeln!(out, "  {} {problem}", "!".yellow())?;
+        for note in &check.checked {
+            writeln!(out, "  {} {note}", "checked:".dimmed())?;
         }
         if !token.header.is_empty() {
             writeln!(out, "  {}", "Header".underline())?;
@@ -268,7 +320,7 @@ pub fn tokens(
         }
         let signature = match &token.signature {
             errdecode_core::token::SignatureState::Present { length } => {
-                format!("present ({length} characters, not shown)")
+                format!("present ({length} characters, not shown, not checked)")
             }
             errdecode_core::token::SignatureState::Missing => "missing".to_string(),
             errdecode_core::token::SignatureState::NotApplicable => "not applicable".to_string(),
@@ -278,7 +330,7 @@ pub fn tokens(
     Ok(())
 }
 
-fn claim_line(out: &mut impl Write, line: &errdecode_core::token::ClaimLine) -> io::Result<()> {
+fn claim_line(out: &mut dyn Write, line: &errdecode_core::token::ClaimLine) -> io::Result<()> {
     let value = match &line.value {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -299,7 +351,7 @@ fn claim_line(out: &mut impl Write, line: &errdecode_core::token::ClaimLine) -> 
     Ok(())
 }
 
-pub fn error_page(out: &mut impl Write, kb: &KnowledgeBase, entry: &ErrorEntry) -> io::Result<()> {
+pub fn error_page(out: &mut dyn Write, kb: &KnowledgeBase, entry: &ErrorEntry) -> io::Result<()> {
     writeln!(out, "{}", entry.title.bold())?;
     let product = kb.product(&entry.product).map_or(entry.product.as_str(), |p| p.name.as_str());
     writeln!(
@@ -353,8 +405,9 @@ pub fn error_page(out: &mut impl Write, kb: &KnowledgeBase, entry: &ErrorEntry) 
     if !entry.related_searches.is_empty() {
         writeln!(out, "{} {}", "Related searches:".bold(), entry.related_searches.join(" · "))?;
     }
-    if !entry.sources.is_empty() {
-        writeln!(out, "{} {}", "Sources:".dimmed(), entry.sources.join(", ").dimmed())?;
+    let sources = public_sources(&entry.sources);
+    if !sources.is_empty() {
+        writeln!(out, "{} {}", "Sources:".dimmed(), sources.join(", ").dimmed())?;
     }
     writeln!(
         out,
@@ -365,7 +418,7 @@ pub fn error_page(out: &mut impl Write, kb: &KnowledgeBase, entry: &ErrorEntry) 
     Ok(())
 }
 
-pub fn cause_page(out: &mut impl Write, kb: &KnowledgeBase, cause: &Cause) -> io::Result<()> {
+pub fn cause_page(out: &mut dyn Write, kb: &KnowledgeBase, cause: &Cause) -> io::Result<()> {
     writeln!(out, "{}", cause.title.bold())?;
     writeln!(
         out,
@@ -393,7 +446,7 @@ pub fn cause_page(out: &mut impl Write, kb: &KnowledgeBase, cause: &Cause) -> io
     Ok(())
 }
 
-pub fn search(out: &mut impl Write, query: &str, hits: &[SearchHit]) -> io::Result<()> {
+pub fn search(out: &mut dyn Write, query: &str, hits: &[SearchHit]) -> io::Result<()> {
     if hits.is_empty() {
         writeln!(out, "nothing found for \"{query}\"; try a code (AADSTS50076), a word of the message, or paste the whole error into `errdecode decode`")?;
         return Ok(());
@@ -404,14 +457,19 @@ pub fn search(out: &mut impl Write, query: &str, hits: &[SearchHit]) -> io::Resu
     Ok(())
 }
 
-pub fn list(out: &mut impl Write, entries: &[&ErrorEntry]) -> io::Result<()> {
+pub fn list(out: &mut dyn Write, entries: &[&ErrorEntry], total: usize) -> io::Result<()> {
     for entry in entries {
         writeln!(out, "{:<46} {:<17} {}", entry.id.cyan(), entry.product.dimmed(), entry.title)?;
     }
-    writeln!(out, "{}", format!("{} errors", entries.len()).dimmed())
+    let counted = if entries.len() < total {
+        format!("{} of {total} errors (--limit)", entries.len())
+    } else {
+        count(total, "error", "errors")
+    };
+    writeln!(out, "{}", counted.dimmed())
 }
 
-pub fn stats(out: &mut impl Write, stats: &Stats) -> io::Result<()> {
+pub fn stats_table(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out, "errors           {} ({} rich pages)", stats.errors, stats.rich_pages)?;
     for (product, count) in &stats.errors_by_product {
         writeln!(out, "  {product:<15} {count}")?;

@@ -1,0 +1,19 @@
+//! `errdecode search`.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::KbSource;
+use crate::cli::SearchArgs;
+use crate::render;
+
+pub fn run(source: &KbSource, args: SearchArgs) -> Result<ExitCode> {
+    let decoder = source.load()?;
+    let query = args.query.join(" ");
+    let hits = decoder.search(&query, args.limit);
+    let mut out = anstream::stdout().lock();
+    let renderer = render::renderer(args.format.format);
+    super::write_redacted(&mut out, |out| renderer.search(out, &query, &hits))?;
+    Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
