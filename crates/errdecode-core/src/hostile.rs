@@ -137,6 +137,7 @@ pub fn token_shapes() -> Vec<(&'static str, String)> {
         ),
         ("wrapped-json-escapes", format!(r#"{{"token": "{}"}}"#, wrapped.join("\\n"))),
         ("entity-dots", format!("Bearer {h}&#46;{p}&#46;{s}")),
+        ("entity-dots-json-wraps", format!(r#"{{"token": "{h}&#46;\n{p}&#46;\n{s}"}}"#)),
         ("percent-dots", format!("token={h}%2E{p}%2E{s}")),
         ("standard-base64-signature", format!("Bearer {h}.{p}.{standard}")),
         ("spaced-header", format!("Bearer {spaced}.{p}.{s}")),

@@ -48,9 +48,9 @@ fn is_base64(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'+' | b'/')
 }
 
-/// The length of a line break inside a wrapped token at `at`: a newline (or its JSON escape)
-/// and the indentation after it, when a base64 character follows.
-fn wrap_at(bytes: &[u8], at: usize) -> Option<usize> {
+/// The length of a line break at `at`: a newline (or its JSON escape) and the indentation
+/// after it.
+fn line_break_at(bytes: &[u8], at: usize) -> Option<usize> {
     let rest = &bytes[at..];
     let newline = [&b"\r\n"[..], b"\n", b"\\r\\n", b"\\n"]
         .iter()
@@ -61,8 +61,15 @@ fn wrap_at(bytes: &[u8], at: usize) -> Option<usize> {
         .take(MAX_WRAP_INDENT)
         .take_while(|b| matches!(b, b' ' | b'\t'))
         .count();
-    let next = at + newline + indent;
-    (next < bytes.len() && is_base64(bytes[next])).then_some(newline + indent)
+    Some(newline + indent)
+}
+
+/// The length of a line break inside a wrapped token at `at`: a line break
+/// ([`line_break_at`]) that a base64 character follows.
+fn wrap_at(bytes: &[u8], at: usize) -> Option<usize> {
+    let wrap = line_break_at(bytes, at)?;
+    let next = at + wrap;
+    (next < bytes.len() && is_base64(bytes[next])).then_some(wrap)
 }
 
 /// The length of a segment separator at `at`: a dot, or a dot written as an entity or escape.
@@ -229,7 +236,10 @@ pub fn find_signatures(text: &str) -> Vec<Signature> {
 }
 
 /// A token's header and payload as one plain line: line breaks taken out, dots written as
-/// entities or escapes written as dots.
+/// entities or escapes written as dots. `token` ends where the signature starts, so a line
+/// break at its end has nothing after it: every break the finder crossed is taken out whole
+/// (a JSON `\n` left half in would put an `n` before the signature's mark, and a second pass
+/// would read that `n` as a signature).
 fn push_token(out: &mut String, token: &str) {
     let bytes = token.as_bytes();
     let mut at = 0;
@@ -245,7 +255,7 @@ fn push_token(out: &mut String, token: &str) {
             at += dot;
         } else {
             // A wrap: newlines, their escapes and indentation.
-            at += wrap_at(bytes, at).unwrap_or(1);
+            at += line_break_at(bytes, at).unwrap_or(1);
         }
         copied = at;
     }
@@ -496,6 +506,29 @@ mod tests {
         assert!(cut.contains("<signature: 342 characters>\nAADSTS50012: next line"), "{cut}");
         let escaped = text.replace('\n', "\\n");
         assert!(!redact(&escaped).contains("AbCdAbCd"));
+    }
+
+    #[test]
+    fn a_line_break_right_after_a_dot_is_taken_out_whole() {
+        // The decode fuzz target: `&#46;` then a JSON `\n` before the signature left `.n`
+        // before the mark, which a second pass read as a one-character signature.
+        for dot in [".", "&#46;", "&#x2e;", "%2E", "\\u002e"] {
+            for wrap in ["\n", "\r\n", "\n    ", "\\n", "\\r\\n", "\\n  "] {
+                for text in [
+                    format!("{HEADER}{dot}{PAYLOAD}{dot}{wrap}c2lnbmF0dXJl end"),
+                    format!("{HEADER}{dot}{wrap}{PAYLOAD}{dot}{wrap}c2lnbmF0dXJl end"),
+                ] {
+                    let once = redact(&text);
+                    assert_eq!(
+                        once,
+                        format!("{HEADER}.{PAYLOAD}.<signature: 12 characters> end"),
+                        "{text:?}"
+                    );
+                    assert_eq!(count_signatures(&once), 0, "{text:?} -> {once:?}");
+                    assert_eq!(redact(&once), once, "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
