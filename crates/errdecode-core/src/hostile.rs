@@ -175,6 +175,8 @@ pub fn secret_formats() -> Vec<(&'static str, String)> {
         ("xml", format!("<ClientSecret>{word}</ClientSecret>")),
         ("connection-string", format!("Server=tcp:db;User ID=app;Password={word};Encrypt=True")),
         ("password-parameter", format!("username=alice&password={word}")),
+        ("password-line", format!("username: alice\npassword: {word}")),
+        ("powershell-password", format!("New-LocalUser -Name app -Password '{word}'")),
         ("pwd", format!("Driver={{SQL}};Uid=app;Pwd={word};")),
         ("url-userinfo", format!("https://app:{word}@example.com/api")),
         (

@@ -291,7 +291,7 @@ static SECRET_KEY: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?:client[_-]?secret|secret[_-]?value|app[_-]?secret|password|passwd|\bpwd|accountkey|"#,
         r#"sharedaccesskey|refresh[_-]?token|api[_-]?key|subscription-key)"#,
         r#"(?:\\*["'])?[ \t]*(?:[:=]|=>)[ \t]*(?:\\*["'])?"#,
-        r#"|-clientsecret[ \t]+(?:\([ \t]*convertto-securestring[ \t]+(?:-string[ \t]+)?)?(?:\\*["'])?"#,
+        r#"|-(?:clientsecret|password)[ \t]+(?:\([ \t]*convertto-securestring[ \t]+(?:-string[ \t]+)?)?(?:\\*["'])?"#,
         r#"|withclientsecret\([ \t]*(?:\\*["'])?"#,
         r#"|clientsecret>"#,
         r#"|authorization(?:\\*["'])?[ \t]*[:=][ \t]*(?:\\*["'])?basic[ \t]+"#,
@@ -328,6 +328,40 @@ fn value_end(bytes: &[u8], start: usize, in_url: bool) -> usize {
         end += 1;
     }
     end
+}
+
+/// The longest word [`is_prose`] reads.
+const MAX_WORD: usize = 64;
+
+/// A word of prose: letters (an apostrophe or a hyphen inside), a full stop or comma after.
+fn is_word(word: &str) -> bool {
+    let word = word.trim_end_matches(['.', ',', ':', ';', '!', '?']);
+    word.chars().next().is_some_and(char::is_alphabetic)
+        && word.chars().all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+}
+
+/// Whether the value after `key` is the start of a sentence rather than a credential: the
+/// key is written as in prose (`password: `, `-Password `: no quote, a space before the
+/// value) and the value is a word that another word follows on its line (`password: Basic
+/// authentication is off`, `a new password: the password passed its expiry age`). A
+/// credential written after such a key is one string (`password: Hunter2!x`) or a word that
+/// ends its line; written after `=` or in quotes it is always taken for one.
+fn is_prose(key: &str, text: &str, start: usize, end: usize) -> bool {
+    let written_as_prose = key.ends_with([' ', '\t'])
+        && !key.contains(['"', '\'', '=', '(', '\\'])
+        && (key.contains(':') || key.starts_with('-'));
+    if !written_as_prose || !is_word(&text[start..end]) {
+        return false;
+    }
+    let rest = text[end..].trim_start_matches([',', ';', ')']);
+    let after = rest.trim_start_matches([' ', '\t']);
+    // A word is short: the next one is looked for in a few characters only.
+    let mut cut = after.len().min(MAX_WORD + 1);
+    while !after.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let next = after[..cut].split(char::is_whitespace).next().unwrap_or("");
+    after.len() < rest.len() && next.len() <= MAX_WORD && is_word(next)
 }
 
 /// A value that stands for a secret rather than being one: `{client_secret}`, `<secret>`,
@@ -370,7 +404,11 @@ fn find_secrets(text: &str) -> Vec<(usize, usize)> {
         }
         let value = &text[start..end];
         let is_token = value.starts_with("ey") && value.contains(SIGNATURE_MARK);
-        if end > start && !is_token && !is_placeholder(value) {
+        if end > start
+            && !is_token
+            && !is_placeholder(value)
+            && !is_prose(key.as_str(), text, start, end)
+        {
             spans.push((start, end));
         }
     }
@@ -390,6 +428,12 @@ fn find_secrets(text: &str) -> Vec<(usize, usize)> {
         }
     }
     merged
+}
+
+/// Every secret value in `text` (not the placeholders, not the words of a sentence), in
+/// order: what a surface that echoes a request scrubs from its answer.
+pub fn secret_values(text: &str) -> Vec<&str> {
+    find_secrets(text).into_iter().map(|(start, end)| &text[start..end]).collect()
 }
 
 /// `text` with every token signature and every secret replaced by a mark that gives only its
@@ -582,6 +626,53 @@ mod tests {
             assert!(!out.contains("dXNlcjpI"), "{shape} -> {out}");
             assert!(!out.contains("SGVsbG8g"), "{shape} -> {out}");
             assert!(out.contains(REDACTED_MARK), "{shape} -> {out}");
+        }
+    }
+
+    #[test]
+    fn words_after_a_key_written_in_a_sentence_are_prose() {
+        for text in [
+            "sign in with username and password: Basic authentication is disabled",
+            "made with a username and password: Basic authentication for client submission",
+            "Known device or app with an old password: update or remove that credential.",
+            "6. Stale password: update it in the saved credential and restart the client.",
+            "2. Password: verify it by signing in to Outlook on the web",
+            "until the user sets a new password: the password passed its expiry age",
+            "the password: Hunter two words",
+            "use the -Password parameter with a secure string",
+            "Authorization: Basic authentication is turned off for the tenant",
+        ] {
+            assert_eq!(redact(text), text);
+        }
+    }
+
+    #[test]
+    fn a_password_as_one_string_is_a_credential() {
+        for (text, expected) in [
+            ("password: Hunter2!x", "password: <redacted: 9 characters>"),
+            ("password: Hunter2!x was rejected", "password: <redacted: 9 characters> was rejected"),
+            ("Password: hunter\nnext", "Password: <redacted: 6 characters>\nnext"),
+            ("password: hunter\nIt failed", "password: <redacted: 6 characters>\nIt failed"),
+            ("password:hunter two", "password:<redacted: 6 characters> two"),
+            ("password=Hunter2 is sent", "password=<redacted: 7 characters> is sent"),
+            (
+                "\"password\": \"hunter\", \"user\": \"a\"",
+                "\"password\": \"<redacted: 6 characters>\", \"user\": \"a\"",
+            ),
+            ("-Password 'Hunter2!x'", "-Password '<redacted: 9 characters>'"),
+            ("-Password \"hunter\" -Force", "-Password \"<redacted: 6 characters>\" -Force"),
+            ("-Password hunter -Force", "-Password <redacted: 6 characters> -Force"),
+            (
+                "-Password (ConvertTo-SecureString 'Hunter2!x' -AsPlainText -Force)",
+                "-Password (ConvertTo-SecureString '<redacted: 9 characters>' -AsPlainText -Force)",
+            ),
+        ] {
+            assert_eq!(redact(text), expected, "{text:?}");
+        }
+        for text in
+            ["-Password $password", "-Password (Read-Host -AsSecureString)", "-PasswordProfile $p"]
+        {
+            assert_eq!(redact(text), text);
         }
     }
 

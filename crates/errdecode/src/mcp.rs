@@ -233,12 +233,9 @@ fn answer(request: &str, summary: String, value: Value, is_error: bool) -> CallT
     result
 }
 
-static SECRET_PARAM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)\b(?:client[_-]?secret|clientsecret|secret[_-]?value|azure_client_secret|app[_-]?secret|password)["']?\s*[:=]\s*["']?([^\s"'&,;)<>]{6,})"#,
-    )
-    .expect("secret pattern")
-});
+/// The shortest secret value scrubbed from an answer wherever it appears (a shorter one
+/// would take words of the answer with it).
+const MIN_SCRUBBED_CHARS: usize = 6;
 static SECRET_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{20,}").expect("secret shape")
 });
@@ -251,12 +248,14 @@ const MAX_SCRUBBED: usize = 64;
 
 /// Every secret value and JWT signature in the request, longest first.
 fn secrets_in(text: &str) -> Vec<String> {
-    let mut found: Vec<String> = SECRET_PARAM
-        .captures_iter(text)
-        .filter_map(|c| c.get(1))
-        .chain(SECRET_SHAPE.find_iter(text))
-        .chain(JWT_SIGNATURE.captures_iter(text).filter_map(|c| c.get(1)))
-        .map(|m| m.as_str().to_string())
+    // The secrets the one redactor finds (so not the words after a `password:` in a
+    // sentence), with the shapes of a secret and of a signature besides.
+    let mut found: Vec<String> = errdecode_core::redact::secret_values(text)
+        .into_iter()
+        .filter(|value| value.chars().count() >= MIN_SCRUBBED_CHARS)
+        .chain(SECRET_SHAPE.find_iter(text).map(|m| m.as_str()))
+        .chain(JWT_SIGNATURE.captures_iter(text).filter_map(|c| c.get(1)).map(|m| m.as_str()))
+        .map(str::to_string)
         .collect();
     found.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     found.dedup();
@@ -297,5 +296,21 @@ mod tests {
         let all = serde_json::to_string(&result).unwrap();
         assert!(!all.contains("aaaaaaaaaaaaaaaaaaaa"), "{all}");
         assert!(!all.contains("c2lnbmF0dXJlc2lnbmF0dXJl"), "{all}");
+    }
+
+    #[test]
+    fn words_after_a_password_key_in_a_sentence_are_not_scrubbed() {
+        let request =
+            "SMTP AUTH with a username and password: update the client, password: Hunter2!x";
+        let result = answer(
+            request,
+            "Stale password: update it in the saved credential".into(),
+            json!({"how": "update the saved credential", "echo": request}),
+            false,
+        );
+        let all = serde_json::to_string(&result).unwrap();
+        assert!(all.contains("Stale password: update it in the saved credential"), "{all}");
+        assert!(all.contains("update the saved credential"), "{all}");
+        assert!(!all.contains("Hunter2!x"), "{all}");
     }
 }
