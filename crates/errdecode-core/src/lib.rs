@@ -93,6 +93,8 @@ pub struct Decoder {
     vocabulary: CodeVocabulary,
     permissions: PermissionIndex,
     mentions: MentionIndex,
+    /// The knowledge base's own text as the redactor leaves it, read on first use.
+    own_text: std::sync::OnceLock<redact::OwnText>,
 }
 
 impl Decoder {
@@ -104,7 +106,15 @@ impl Decoder {
             CodeVocabulary::new(kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)));
         let permissions = PermissionIndex::new(kb.endpoint_permissions.clone());
         let mentions = MentionIndex::new(&kb.endpoint_mentions);
-        Decoder { kb, index, ranker, vocabulary, permissions, mentions }
+        Decoder {
+            kb,
+            index,
+            ranker,
+            vocabulary,
+            permissions,
+            mentions,
+            own_text: std::sync::OnceLock::new(),
+        }
     }
 
     /// Uses another permission table (Microsoft's full permissions file, say).
@@ -119,6 +129,24 @@ impl Decoder {
 
     pub fn permissions(&self) -> &PermissionIndex {
         &self.permissions
+    }
+
+    /// `text` through the one redactor ([`redact::redact`]), except for this knowledge base's
+    /// own text ([`redact::OwnText`]): what every surface writes. Redaction is for what was
+    /// pasted; the pages quoted in a diagnosis go out as written.
+    pub fn redact<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        redact::redact_except(text, || self.own_text())
+    }
+
+    /// The knowledge base's own text, for [`Decoder::redact`]: every string of its errors,
+    /// causes, products and tables.
+    pub fn own_text(&self) -> &redact::OwnText {
+        self.own_text.get_or_init(|| {
+            let value = serde_json::to_value(&self.kb).unwrap_or_default();
+            let mut texts = Vec::new();
+            strings(&value, &mut texts);
+            redact::OwnText::new(texts)
+        })
     }
 
     /// Decodes a paste into the document of [`document`]. The work stops when the options'
@@ -297,6 +325,16 @@ impl Decoder {
         });
         hits.truncate(limit);
         hits
+    }
+}
+
+/// Every string in `value`.
+fn strings<'v>(value: &'v serde_json::Value, out: &mut Vec<&'v str>) {
+    match value {
+        serde_json::Value::String(text) => out.push(text),
+        serde_json::Value::Array(items) => items.iter().for_each(|item| strings(item, out)),
+        serde_json::Value::Object(fields) => fields.values().for_each(|item| strings(item, out)),
+        _ => {}
     }
 }
 

@@ -27,6 +27,7 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashSet;
 
 /// What a removed signature leaves: `<signature: N characters>`.
 pub const SIGNATURE_MARK: &str = "<signature: ";
@@ -266,7 +267,11 @@ fn push_token(out: &mut String, token: &str) {
 /// `None` when it holds none. A token wrapped over lines is joined onto one (its header and
 /// payload are then read like any other).
 pub fn cut_signatures(text: &str) -> Option<String> {
-    let signatures = find_signatures(text);
+    cut(text, find_signatures(text))
+}
+
+/// `text` with `signatures` (found in it, in order) cut; `None` when there are none.
+fn cut(text: &str, signatures: Vec<Signature>) -> Option<String> {
     if signatures.is_empty() {
         return None;
     }
@@ -381,10 +386,24 @@ pub fn is_placeholder(value: &str) -> bool {
         || matches!(lower.as_str(), "true" | "false" | "null" | "none")
 }
 
+/// A secret in a text: its value (`start..end`), and where what shows it to be one starts
+/// (its key, or the value itself for a shape found without one).
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    from: usize,
+    start: usize,
+    end: usize,
+}
+
 /// The byte ranges of every secret value in `text`, sorted and disjoint.
 fn find_secrets(text: &str) -> Vec<(usize, usize)> {
+    merge(secrets_in(text).into_iter().map(|found| (found.start, found.end)).collect())
+}
+
+/// Every secret in `text`, in no particular order.
+fn secrets_in(text: &str) -> Vec<Found> {
     let bytes = text.as_bytes();
-    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut spans: Vec<Found> = Vec::new();
     let lower = text.to_ascii_lowercase();
     // Where the last value read ends: a key inside it is part of it.
     let mut read_to = 0;
@@ -409,16 +428,22 @@ fn find_secrets(text: &str) -> Vec<(usize, usize)> {
             && !is_placeholder(value)
             && !is_prose(key.as_str(), text, start, end)
         {
-            spans.push((start, end));
+            spans.push(Found { from: key.start(), start, end });
         }
     }
     let may_hold = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
+    let whole = |m: regex::Match| Found { from: m.start(), start: m.start(), end: m.end() };
     if may_hold("Q~") {
-        spans.extend(LIVE_SECRET.find_iter(text).map(|m| (m.start(), m.end())));
+        spans.extend(LIVE_SECRET.find_iter(text).map(whole));
     }
     if may_hold("Ew") {
-        spans.extend(OPAQUE_TOKEN.find_iter(text).map(|m| (m.start(), m.end())));
+        spans.extend(OPAQUE_TOKEN.find_iter(text).map(whole));
     }
+    spans
+}
+
+/// Value ranges sorted, the ones that overlap made one.
+fn merge(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     spans.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
     for (start, end) in spans {
@@ -439,25 +464,117 @@ pub fn secret_values(text: &str) -> Vec<&str> {
 /// `text` with every token signature and every secret replaced by a mark that gives only its
 /// length. Borrowed when there is nothing to remove (nearly always).
 pub fn redact(text: &str) -> Cow<'_, str> {
-    let without_signatures = match cut_signatures(text) {
-        Some(cut) => Cow::Owned(cut),
-        None => Cow::Borrowed(text),
+    static NONE: LazyLock<OwnText> = LazyLock::new(OwnText::default);
+    redact_except(text, || &NONE)
+}
+
+/// [`redact`], except for what is `own` text (see [`OwnText`]): a signature or secret whose
+/// text is the same as one in our own text is left as written. `own` is asked for only when
+/// `text` holds something to remove.
+pub fn redact_except<'t, 'o>(text: &'t str, own: impl FnOnce() -> &'o OwnText) -> Cow<'t, str> {
+    let signatures = find_signatures(text);
+    let mut secrets = secrets_in(text);
+    if signatures.is_empty() && secrets.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let own = own();
+    let without_signatures = if signatures.is_empty() {
+        Cow::Borrowed(text)
+    } else {
+        let signatures: Vec<Signature> = signatures
+            .into_iter()
+            .filter(|signature| !own.holds(&text[signature.token_start..signature.end]))
+            .collect();
+        match cut(text, signatures) {
+            Some(cut) => {
+                // The secrets are looked for again in what is left: the marks moved them.
+                secrets = secrets_in(&cut);
+                Cow::Owned(cut)
+            }
+            None => Cow::Borrowed(text),
+        }
     };
-    let secrets = find_secrets(&without_signatures);
+    let text = &*without_signatures;
+    let secrets = merge(
+        secrets
+            .into_iter()
+            .filter(|found| !own.holds(&text[found.from..found.end]))
+            .map(|found| (found.start, found.end))
+            .collect(),
+    );
     if secrets.is_empty() {
         return without_signatures;
     }
-    let mut out = String::with_capacity(without_signatures.len());
+    let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     for (start, end) in secrets {
-        out.push_str(&without_signatures[copied..start]);
+        out.push_str(&text[copied..start]);
         out.push_str(REDACTED_MARK);
-        out.push_str(&without_signatures[start..end].chars().count().to_string());
+        out.push_str(&text[start..end].chars().count().to_string());
         out.push_str(" characters>");
         copied = end;
     }
-    out.push_str(&without_signatures[copied..]);
+    out.push_str(&text[copied..]);
     Cow::Owned(out)
+}
+
+/// Our own text (the knowledge base's pages): every signature and secret the redactor would
+/// find in it, so that it goes out as written however a surface shows it. Redaction is for
+/// what was pasted; a page of ours that quotes `password: Hunter2!x` as an example shows it.
+///
+/// Each is held by its text from its key (`password: Hunter2!x`), as the texts are written
+/// and as a surface shows them: Markdown emphasis and code marks taken out and lines joined
+/// (the terminal's summaries), escaping backslashes ignored (JSON). A paste that holds the
+/// same text quotes our pages: nothing of its own is left in.
+#[derive(Debug, Default)]
+pub struct OwnText {
+    spans: FxHashSet<String>,
+}
+
+impl OwnText {
+    pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> OwnText {
+        let mut spans = FxHashSet::default();
+        let mut add = |text: &str| {
+            for found in secrets_in(text) {
+                spans.insert(comparable(&text[found.from..found.end]));
+            }
+            for signature in find_signatures(text) {
+                spans.insert(comparable(&text[signature.token_start..signature.end]));
+            }
+        };
+        for text in texts {
+            add(text);
+            let shown = as_shown(text);
+            if shown != text {
+                add(&shown);
+            }
+        }
+        OwnText { spans }
+    }
+
+    /// How many signatures and secrets the text holds.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    fn holds(&self, span: &str) -> bool {
+        !self.spans.is_empty() && self.spans.contains(&comparable(span))
+    }
+}
+
+/// A span as compared with our own: without the backslashes JSON escaping adds.
+fn comparable(span: &str) -> String {
+    span.replace('\\', "")
+}
+
+/// Markdown as a terminal summary shows it: no emphasis or code marks, lines joined.
+fn as_shown(markdown: &str) -> String {
+    let plain = markdown.replace("**", "").replace('`', "");
+    plain.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
 /// How many token signatures `text` holds.
@@ -674,6 +791,35 @@ mod tests {
         {
             assert_eq!(redact(text), text);
         }
+    }
+
+    #[test]
+    fn own_text_goes_out_as_written() {
+        let live = "abc8Q~aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let token = format!("{HEADER}.{PAYLOAD}.c2lnbmF0dXJl");
+        let gist = "Example: password: Hunter2!x";
+        let body = format!(
+            "Send `client_secret={live}` as `{{\"password\": \"Wh4t3ver!\"}}`, or:\n\n**pwd**=\n  Sw0rd!x; the header {token}"
+        );
+        let own = OwnText::new([gist, body.as_str()]);
+        assert!(own.len() >= 4, "{own:?}");
+        for shown in [
+            gist.to_string(),
+            format!("{{\"gist\": \"{gist}\"}}"),
+            format!("Send client_secret={live} now"),
+            r#"{"body": "{\"password\": \"Wh4t3ver!\"}"}"#.to_string(),
+            "pwd= Sw0rd!x;".to_string(),
+            format!("the header {token}"),
+        ] {
+            assert_eq!(redact_except(&shown, || &own), shown);
+            assert_ne!(redact(&shown), shown, "{shown}");
+        }
+        // What the paste holds besides is redacted as always.
+        let pasted = format!("{gist} but password: Other9!x and {HEADER}.{PAYLOAD}.b3RoZXI");
+        assert_eq!(
+            redact_except(&pasted, || &own),
+            format!("{gist} but password: <redacted: 8 characters> and {HEADER}.{PAYLOAD}.<signature: 7 characters>")
+        );
     }
 
     #[test]

@@ -16,9 +16,9 @@ fn no_signature_or_secret_in_the_document_or_the_token_answer() {
     let options = DecodeOptions { now: Some(1_700_000_100), ..Default::default() };
     for (name, paste) in privacy_pastes() {
         let document = decoder.decode(paste.as_bytes(), &options);
-        let json = document.to_json(false);
+        let json = document.to_json(false, &decoder);
         assert_eq!(leak(&json), None, "{name}: the decode document leaks: {json}");
-        assert_eq!(leak(&document.to_json(true)), None, "{name}: pretty JSON leaks");
+        assert_eq!(leak(&document.to_json(true, &decoder)), None, "{name}: pretty JSON leaks");
         // Signatures are cut before anything is read: not even the raw document holds one.
         let raw = serde_json::to_string(&document).unwrap();
         assert_eq!(count_signatures(&raw), 0, "{name}");
@@ -79,4 +79,27 @@ fn every_token_shape_is_still_seen_as_a_signed_token() {
             "{name}: read as a signed token, or the cut leaves its mark: {json}"
         );
     }
+}
+
+/// The knowledge base's own text goes out as written: a page that quotes a password or a
+/// secret as an example shows it, in the same document that redacts the paste's.
+#[test]
+fn the_knowledge_base_text_is_not_redacted() {
+    let mut kb = errdecode_kb::load_embedded().expect("valid knowledge base");
+    let entry = kb.errors.iter_mut().find(|e| e.id == "exo-smtp-550-5-7-30").unwrap();
+    let example = " For example: password: Hunter2!x, or client_secret=abc8Q~aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.";
+    entry.gist.push_str(example);
+    let gist = entry.gist.clone();
+    let decoder = Decoder::new(kb);
+    let paste = "550 5.7.30 Basic authentication is not supported for Client Submission\nusername: app@contoso.com password: Pasted9!x\n";
+    let document = decoder.decode(paste.as_bytes(), &DecodeOptions::default());
+    assert_eq!(document.matches[0].id, "exo-smtp-550-5-7-30");
+    assert!(gist.contains("password: Basic authentication for client submission"), "{gist}");
+    let json = document.to_json(false, &decoder);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["matches"][0]["gist"], gist.as_str(), "{json}");
+    // The paste's own password, quoted beside the page, is redacted.
+    let echoed = decoder.redact(&format!("{paste}{json}")).into_owned();
+    assert!(echoed.contains("password: <redacted: 9 characters>"), "{echoed}");
+    assert!(!echoed.contains("Pasted9!x") && echoed.ends_with(&json), "{echoed}");
 }

@@ -12,10 +12,10 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
+use errdecode_core::Decoder;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, ErrorInfo};
-use crate::privacy;
 use crate::server::AppState;
 use crate::urls;
 
@@ -43,7 +43,7 @@ pub fn routes() -> Vec<ApiRoute> {
 }
 
 /// The body of an error answer: `{"error": {"status": 413, "title": ..., "message": ...}}`.
-pub fn error_json(status: StatusCode, info: &ErrorInfo) -> Vec<u8> {
+pub fn error_json(decoder: &Decoder, status: StatusCode, info: &ErrorInfo) -> Vec<u8> {
     #[derive(Serialize)]
     struct Suggestion<'a> {
         id: &'a str,
@@ -69,7 +69,7 @@ pub fn error_json(status: StatusCode, info: &ErrorInfo) -> Vec<u8> {
     };
     let json = serde_json::to_vec(&serde_json::json!({ "error": body }))
         .expect("an error body is plain data");
-    match privacy::redact(&String::from_utf8_lossy(&json)) {
+    match decoder.redact(&String::from_utf8_lossy(&json)) {
         std::borrow::Cow::Owned(stripped) => stripped.into_bytes(),
         std::borrow::Cow::Borrowed(_) => json,
     }
@@ -77,13 +77,14 @@ pub fn error_json(status: StatusCode, info: &ErrorInfo) -> Vec<u8> {
 
 /// A JSON answer. Anything computed from a paste goes out with its signatures stripped.
 fn json_response(
+    decoder: &Decoder,
     value: &impl Serialize,
     cache_control: &'static str,
 ) -> Result<Response, AppError> {
     let mut json = serde_json::to_string(value)
         .map_err(|e| AppError::Internal(format!("serializing an answer: {e}")))?;
     // Copied only when a signature or a secret had to be cut.
-    if let std::borrow::Cow::Owned(stripped) = privacy::redact(&json) {
+    if let std::borrow::Cow::Owned(stripped) = decoder.redact(&json) {
         json = stripped;
     }
     Ok((
@@ -148,7 +149,7 @@ async fn decode(
 ) -> Result<Response, AppError> {
     let paste = paste_from(&state, &headers, body)?;
     let document = state.decode(paste).await?;
-    json_response(&document, "no-store")
+    json_response(state.site().decoder(), &document, "no-store")
 }
 
 async fn token(
@@ -158,7 +159,11 @@ async fn token(
 ) -> Result<Response, AppError> {
     let text = paste_from(&state, &headers, body)?;
     let (tokens, warnings) = state.decode_tokens(text).await?;
-    json_response(&serde_json::json!({ "tokens": tokens, "warnings": warnings }), "no-store")
+    json_response(
+        state.site().decoder(),
+        &serde_json::json!({ "tokens": tokens, "warnings": warnings }),
+        "no-store",
+    )
 }
 
 #[derive(Deserialize)]
@@ -207,7 +212,7 @@ async fn list_errors(
             url: urls::error(&e.id),
         })
         .collect();
-    json_response(&rows, "public, max-age=300")
+    json_response(state.site().decoder(), &rows, "public, max-age=300")
 }
 
 async fn show_error(
@@ -220,7 +225,7 @@ async fn show_error(
         .or_else(|| site.error(&id.to_ascii_lowercase()))
         .or_else(|| site.error_for_code(&id));
     match entry {
-        Some(entry) => json_response(entry, "public, max-age=300"),
+        Some(entry) => json_response(state.site().decoder(), entry, "public, max-age=300"),
         None => Err(crate::server::not_found_for(&state, &id)),
     }
 }
@@ -243,7 +248,11 @@ async fn show_cause(
         Some(index) => {
             let cause = &site.kb().causes[index];
             let errors = site.errors_listing_cause(index).map(|e| e.id.as_str()).collect();
-            json_response(&CauseDocument { cause, errors }, "public, max-age=300")
+            json_response(
+                state.site().decoder(),
+                &CauseDocument { cause, errors },
+                "public, max-age=300",
+            )
         }
         None => Err(AppError::NotFound {
             asked: Some(id.chars().take(crate::server::ASKED_LIMIT).collect()),
@@ -266,6 +275,7 @@ async fn openapi() -> Response {
 async fn healthz(State(state): State<AppState>) -> Result<Response, AppError> {
     let kb = state.site().kb();
     json_response(
+        state.site().decoder(),
         &serde_json::json!({
             "status": "ok",
             "schema": errdecode_core::SCHEMA,

@@ -135,7 +135,7 @@ pub async fn render_errors(
         .unwrap_or_else(|| ErrorInfo::for_status(status, state.limits().body_bytes));
     let body = if wants_json {
         parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        Body::from(crate::api::error_json(status, &info))
+        Body::from(crate::api::error_json(state.site().decoder(), status, &info))
     } else {
         parts
             .headers

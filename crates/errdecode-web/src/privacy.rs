@@ -4,9 +4,11 @@
 //! password is the credential itself. The browser removes signatures before a paste leaves the
 //! page (`static/app.js`); with JavaScript off they reach the server, which decodes the paste
 //! (the decoder keeps only a signature's length) and must then never show them again. Every
-//! HTML page (the paste box's echo included) and every API answer passes through [`redact`]
-//! on the way out, and the request log writes paths through [`redact_path`]: the one redactor
-//! of `errdecode-core`, so the site, the API and the command line remove the same shapes.
+//! HTML page (the paste box's echo included) and every API answer passes through the
+//! decoder's redactor on the way out (`Decoder::redact`: [`redact`], except for the
+//! knowledge base's own text, which goes out as written), and the request log writes paths
+//! through [`redact_path`]: the one redactor of `errdecode-core`, so the site, the API and
+//! the command line remove the same shapes.
 
 pub use errdecode_core::redact::{count_signatures, redact, redact_path};
 

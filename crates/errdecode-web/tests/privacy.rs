@@ -40,6 +40,42 @@ async fn no_page_or_api_answer_holds_a_signature_or_a_secret() {
     }
 }
 
+/// The pages that write `password:` in a sentence, and a paste whose diagnosis quotes one:
+/// the knowledge base's text goes out as written, in pages, API answers and the result page.
+#[tokio::test]
+async fn the_knowledge_base_text_goes_out_as_written() {
+    let router = router();
+    for (path, sentence) in [
+        ("/errors/exo-smtp-550-5-7-30/", "username and password: Basic authentication for"),
+        ("/api/v1/errors/exo-smtp-550-5-7-30", "username and password: Basic authentication for"),
+        ("/errors/aadsts50126/", "Stale password: update it in the saved credential"),
+        ("/api/v1/errors/aadsts50126", "Stale password: update it in the saved credential"),
+        ("/errors/aadsts50053/", "old password: update or remove that credential"),
+        ("/errors/exo-smtp-535-5-7-3/", "Password: verify it by signing in"),
+        ("/causes/password-expired/", "a new password: the password passed its expiry age"),
+        ("/api/v1/causes/password-expired", "a new password: the password passed its expiry age"),
+    ] {
+        let page = get(&router, path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let text = page.text();
+        assert!(text.contains(sentence), "{path}: {sentence}");
+        assert!(!text.contains("<redacted") && !text.contains("&lt;redacted"), "{path}");
+    }
+    let paste = "550 5.7.30 Basic authentication is not supported for Client Submission";
+    let page = post(
+        &router,
+        "/decode",
+        "application/x-www-form-urlencoded",
+        form_body(&[("text", paste), ("stripped", "1")]),
+    )
+    .await;
+    let html = page.text();
+    assert!(html.contains("username and password: Basic authentication for"), "{html}");
+    assert!(!html.contains("&lt;redacted"), "{html}");
+    let answer = post(&router, "/api/v1/decode", "text/plain", paste.to_string()).await;
+    assert!(!answer.text().contains("<redacted"), "{}", answer.text());
+}
+
 /// A writer the log goes to in a test.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);

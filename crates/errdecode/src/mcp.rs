@@ -102,7 +102,7 @@ impl ErrdecodeServer {
         for warning in &doc.warnings {
             summary.push_str(&format!("\nWarning: {}", warning.message));
         }
-        answer(&request.text, summary, json!(doc), false)
+        answer(&self.decoder, &request.text, summary, json!(doc), false)
     }
 
     #[tool(
@@ -134,7 +134,7 @@ impl ErrdecodeServer {
                 .collect();
             format!("Problems found:\n{}", problems.join("\n"))
         };
-        answer(&request.token, summary, json!(verdict), false)
+        answer(&self.decoder, &request.token, summary, json!(verdict), false)
     }
 
     #[tool(
@@ -144,7 +144,7 @@ impl ErrdecodeServer {
         match crate::commands::show::find_error(&self.decoder, &request.id) {
             Some(entry) => {
                 let summary = format!("{} ({}): {}", entry.title, entry.id, entry.gist);
-                answer(&request.id, summary, json!(entry), false)
+                answer(&self.decoder, &request.id, summary, json!(entry), false)
             }
             None => not_found(&self.decoder, &request.id, "error"),
         }
@@ -157,7 +157,7 @@ impl ErrdecodeServer {
         match self.decoder.kb().cause(&request.id.trim().to_ascii_lowercase()) {
             Some(cause) => {
                 let summary = format!("{} ({}): {}", cause.title, cause.id, cause.summary);
-                answer(&request.id, summary, json!(cause), false)
+                answer(&self.decoder, &request.id, summary, json!(cause), false)
             }
             None => not_found(&self.decoder, &request.id, "cause"),
         }
@@ -173,7 +173,7 @@ impl ErrdecodeServer {
         } else {
             hits.iter().map(|h| format!("{}: {}", h.id, h.title)).collect::<Vec<_>>().join("\n")
         };
-        answer(&request.query, summary, json!({ "hits": hits }), false)
+        answer(&self.decoder, &request.query, summary, json!({ "hits": hits }), false)
     }
 }
 
@@ -210,16 +210,22 @@ fn not_found(decoder: &Decoder, id: &str, what: &str) -> CallToolResult {
         message.push_str(&format!(" Did you mean: {}?", ids.join(", ")));
     }
     let value = json!({"found": false, "message": message, "suggestions": hits});
-    answer(id, message, value, true)
+    answer(decoder, id, message, value, true)
 }
 
 /// The answer: the summary, then the document as JSON text, and the document as structured
 /// content; through the one redactor (`errdecode_core::redact`), and scrubbed of every
 /// signature and secret the request held besides.
-fn answer(request: &str, summary: String, value: Value, is_error: bool) -> CallToolResult {
+fn answer(
+    decoder: &Decoder,
+    request: &str,
+    summary: String,
+    value: Value,
+    is_error: bool,
+) -> CallToolResult {
     let secrets = secrets_in(request);
     let scrub = |text: String| -> String {
-        let text = errdecode_core::redact::redact(&text).into_owned();
+        let text = decoder.redact(&text).into_owned();
         secrets.iter().fold(text, |text, secret| text.replace(secret.as_str(), &preview(secret)))
     };
     let json_text = scrub(serde_json::to_string_pretty(&value).unwrap_or_default());
@@ -284,10 +290,15 @@ pub async fn serve(decoder: Arc<Decoder>, clock: fn() -> i64) -> anyhow::Result<
 mod tests {
     use super::*;
 
+    fn decoder() -> Decoder {
+        Decoder::new(errdecode_kb::load_embedded().expect("valid knowledge base"))
+    }
+
     #[test]
     fn secrets_and_signatures_are_scrubbed() {
         let request = "client_secret=abc8Q~aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&x=1 Bearer eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJl";
         let result = answer(
+            &decoder(),
             request,
             "summary abc8Q~aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
             json!({"echo": request}),
@@ -303,6 +314,7 @@ mod tests {
         let request =
             "SMTP AUTH with a username and password: update the client, password: Hunter2!x";
         let result = answer(
+            &decoder(),
             request,
             "Stale password: update it in the saved credential".into(),
             json!({"how": "update the saved credential", "echo": request}),

@@ -368,6 +368,33 @@ fn no_output_holds_a_signature_or_a_secret() {
     assert_eq!(leak(&stderr(&output)), None, "{}", stderr(&output));
 }
 
+/// The knowledge base's own text goes out as written: the pages that write `password:` in a
+/// sentence, and a diagnosis that quotes one, in every format.
+#[test]
+fn the_knowledge_base_text_goes_out_as_written() {
+    let case = "crates/errdecode-core/tests/cases/exo-smtp-basic-auth-client-submission/paste.txt";
+    let kb = errdecode_kb::load_embedded().unwrap();
+    let gist = &kb.error("exo-smtp-550-5-7-30").unwrap().gist;
+    assert!(gist.contains("username and password: Basic authentication"), "{gist}");
+    let output = run(&["decode", "--format", "json", case]);
+    assert_eq!(json(&output)["matches"][0]["gist"], gist.as_str(), "{}", stdout(&output));
+    for format in ["json", "text", "markdown"] {
+        let output = run(&["decode", "--format", format, case]);
+        assert!(!stdout(&output).contains("<redacted"), "{format}: {}", stdout(&output));
+        for id in [
+            "exo-smtp-550-5-7-30",
+            "aadsts50126",
+            "aadsts50053",
+            "exo-smtp-535-5-7-3",
+            "password-expired",
+        ] {
+            let output = run(&["show", "--format", format, id]);
+            assert_eq!(output.status.code(), Some(0), "{id}");
+            assert!(!stdout(&output).contains("<redacted"), "{id} {format}: {}", stdout(&output));
+        }
+    }
+}
+
 /// `show` with a 100,000-character id reads the first 200 characters: answered at once.
 #[test]
 fn show_bounds_the_id() {

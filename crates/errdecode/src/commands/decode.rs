@@ -17,6 +17,6 @@ pub fn run(source: &KbSource, args: DecodeArgs) -> Result<ExitCode> {
     let document = decoder.decode(&paste, &options);
     let mut out = anstream::stdout().lock();
     let renderer = render::renderer(args.format.format);
-    super::write_redacted(&mut out, |out| renderer.decode(out, &document))?;
+    super::write_redacted(&decoder, &mut out, |out| renderer.decode(out, &document))?;
     Ok(if document.recognised { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

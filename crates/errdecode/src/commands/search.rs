@@ -14,6 +14,6 @@ pub fn run(source: &KbSource, args: SearchArgs) -> Result<ExitCode> {
     let hits = decoder.search(&query, args.limit);
     let mut out = anstream::stdout().lock();
     let renderer = render::renderer(args.format.format);
-    super::write_redacted(&mut out, |out| renderer.search(out, &query, &hits))?;
+    super::write_redacted(&decoder, &mut out, |out| renderer.search(out, &query, &hits))?;
     Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

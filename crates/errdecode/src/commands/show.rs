@@ -29,16 +29,16 @@ pub fn run(source: &KbSource, args: ShowArgs) -> Result<ExitCode> {
     // No id is longer than this: a longer one is cut before any lookup.
     let id = errdecode_core::text::first_chars(&args.id, errdecode_kb::SUGGEST_CHARS);
     if let Some(entry) = find_error(&decoder, id) {
-        super::write_redacted(&mut out, |out| renderer.error_page(out, kb, entry))?;
+        super::write_redacted(&decoder, &mut out, |out| renderer.error_page(out, kb, entry))?;
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(cause) = kb.cause(&id.trim().to_ascii_lowercase()) {
-        super::write_redacted(&mut out, |out| renderer.cause_page(out, kb, cause))?;
+        super::write_redacted(&decoder, &mut out, |out| renderer.cause_page(out, kb, cause))?;
         return Ok(ExitCode::SUCCESS);
     }
     let hits = suggestions(&decoder, id);
     let mut err = anstream::stderr().lock();
-    super::write_redacted(&mut err, |err| {
+    super::write_redacted(&decoder, &mut err, |err| {
         let shown = errdecode_core::text::first_chars(id, SHOWN_ID_CHARS);
         writeln!(err, "errdecode: no error or cause with the id `{shown}`")?;
         if !hits.is_empty() {

@@ -33,6 +33,8 @@ pub fn run(source: &KbSource, args: TokenArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     let mut out = anstream::stdout().lock();
-    super::write_redacted(&mut out, |out| render::renderer(format).tokens(out, &verdict))?;
+    super::write_redacted(&decoder, &mut out, |out| {
+        render::renderer(format).tokens(out, &verdict)
+    })?;
     Ok(if verdict.valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
