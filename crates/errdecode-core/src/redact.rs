@@ -223,7 +223,8 @@ pub fn find_signatures(text: &str) -> Vec<Signature> {
                 && (next >= MIN_WRAPPED_LINE || lengths.contains(&(chars + next)))
         });
         if chars == 0 {
-            from = from.max(payload_end);
+            // No signature: the payload is read again as the header of a token that may
+            // follow it (`H.P..S`), as it would be once a secret before it is redacted.
             continue;
         }
         while end < bytes.len() && bytes[end] == b'=' && chars % 4 != 0 {
@@ -304,9 +305,9 @@ static SECRET_KEY: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid pattern")
 });
-/// An Entra client secret value, wherever it stands.
+/// An Entra client secret value, wherever it stands (with whatever is glued after it).
 static LIVE_SECRET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9_\-.]{3}\dQ~[A-Za-z0-9_\-.~]{31,34}").expect("valid pattern")
+    Regex::new(r"[A-Za-z0-9_\-.]{3}\dQ~[A-Za-z0-9_\-.~]{31,}").expect("valid pattern")
 });
 /// An opaque personal-account access token.
 static OPAQUE_TOKEN: LazyLock<Regex> =
@@ -323,7 +324,11 @@ fn value_end(bytes: &[u8], start: usize, in_url: bool) -> usize {
         let stop = match bytes[end] {
             b if b.is_ascii_whitespace() => true,
             b'"' | b'\'' | b'&' | b',' | b';' | b')' | b'<' | b'>' | b'`' => true,
-            b'\\' => matches!(bytes.get(end + 1), Some(b'"' | b'\'' | b'n' | b'r' | b't' | b'\\')),
+            // An escape, or a backslash before a mark (where an escape's letter was redacted
+            // with what it was glued to).
+            b'\\' => {
+                matches!(bytes.get(end + 1), Some(b'"' | b'\'' | b'n' | b'r' | b't' | b'\\' | b'<'))
+            }
             b'@' | b'/' => in_url,
             _ => false,
         };
@@ -401,8 +406,39 @@ fn find_secrets(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Every secret in `text`, in no particular order.
+///
+/// What is found does not change when what is found is replaced by its mark (redacted once
+/// is redacted for good): a key or value that holds part of a secret's shape has its value
+/// taken whole, whatever else it looks like (a placeholder, words, a URL's port), since
+/// cutting the shape out would leave a shorter value, or a key gone and the keys its value
+/// hid, for a second reading to judge anew; and a shape runs to the end of its characters,
+/// so that a key or a token glued after it starts after the same kind of character, a
+/// mark's `>` or the shape's last one.
 fn secrets_in(text: &str) -> Vec<Found> {
     let bytes = text.as_bytes();
+    let may_hold = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
+    let whole = |m: regex::Match| Found { from: m.start(), start: m.start(), end: m.end() };
+    let mut shapes: Vec<Found> = Vec::new();
+    if may_hold("Q~") {
+        shapes.extend(LIVE_SECRET.find_iter(text).map(whole));
+    }
+    if may_hold("Ew") {
+        shapes.extend(OPAQUE_TOKEN.find_iter(text).map(whole));
+    }
+    shapes.sort_unstable_by_key(|shape| shape.start);
+    // The furthest end of the shapes up to each one: whether a range holds part of a shape
+    // is one binary search.
+    let reach: Vec<usize> = shapes
+        .iter()
+        .scan(0, |furthest, shape| {
+            *furthest = shape.end.max(*furthest);
+            Some(*furthest)
+        })
+        .collect();
+    let holds_shape = |start: usize, end: usize| {
+        let before_end = shapes.partition_point(|shape| shape.start < end);
+        before_end > 0 && reach[before_end - 1] > start
+    };
     let mut spans: Vec<Found> = Vec::new();
     let lower = text.to_ascii_lowercase();
     // Where the last value read ends: a key inside it is part of it.
@@ -417,28 +453,25 @@ fn secrets_in(text: &str) -> Vec<Found> {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        read_to = end;
-        if in_url && bytes.get(end) != Some(&b'@') {
+        if end == start {
             continue;
         }
+        // A key cut by a shape is gone once the shape is redacted: its value goes with it.
+        let holds_shape = holds_shape(key.start(), end);
+        if in_url && bytes.get(end) != Some(&b'@') && !holds_shape {
+            // A port or a path, not a password: the keys in it are read.
+            continue;
+        }
+        read_to = end;
         let value = &text[start..end];
         let is_token = value.starts_with("ey") && value.contains(SIGNATURE_MARK);
-        if end > start
-            && !is_token
-            && !is_placeholder(value)
-            && !is_prose(key.as_str(), text, start, end)
-        {
+        let is_secret =
+            !is_token && !is_placeholder(value) && !is_prose(key.as_str(), text, start, end);
+        if is_secret || holds_shape {
             spans.push(Found { from: key.start(), start, end });
         }
     }
-    let may_hold = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
-    let whole = |m: regex::Match| Found { from: m.start(), start: m.start(), end: m.end() };
-    if may_hold("Q~") {
-        spans.extend(LIVE_SECRET.find_iter(text).map(whole));
-    }
-    if may_hold("Ew") {
-        spans.extend(OPAQUE_TOKEN.find_iter(text).map(whole));
-    }
+    spans.extend(shapes);
     spans
 }
 
@@ -819,6 +852,47 @@ mod tests {
         assert_eq!(
             redact_except(&pasted, || &own),
             format!("{gist} but password: <redacted: 8 characters> and {HEADER}.{PAYLOAD}.<signature: 7 characters>")
+        );
+    }
+
+    #[test]
+    fn redacted_once_is_redacted_for_good() {
+        let live = "abc8Q~aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let opaque = format!("EwA{}", "A".repeat(120));
+        for text in [
+            // A value taken for a placeholder (it says "secret") that holds a secret's shape:
+            // cutting the shape left a short value a second pass took for a secret.
+            format!(".WithClientSecret(\"bc8Q~{live}{live}.WithClientSecret(\"x"),
+            format!("client_secret={{{live}}}"),
+            format!("password: {live} is the secret"),
+            // A key or a token glued to the end of a secret's shape: the mark before it made
+            // a word boundary a second pass found.
+            format!("{live}pwd=hunter2"),
+            format!("{live}{opaque}"),
+            format!("{live}{live}"),
+            // A URL whose port or path holds a secret's shape, a key after it.
+            format!("https://u:{live}~!password=hunter2/x"),
+            // A key cut by a shape: the key its value hid was found by a second pass.
+            "Password: .WithClientSecret(\"abc8Q~aaaaaaaaaaaaaaaa.WithClientSecret(\".WithClientSecret(\"Authorization: Basic password".to_string(),
+            // A secret that was a token's header: its payload became the header of a token
+            // with an empty payload.
+            format!("Password: {HEADER}&#46;{HEADER}..WithClientSecret(\""),
+            // A shape that starts on an escape's letter: the backslash left before the mark
+            // was read as a value.
+            "Password: \\n0a8Q~ewogICJhbGciOiAiUlMyNTYiCn0abc8Q~".to_string(),
+        ] {
+            let once = redact(&text);
+            assert_eq!(count_signatures(&once), 0, "{text} -> {once}");
+            assert_eq!(redact(&once), once, "{text}");
+            assert!(
+                !once.contains("aaaaaaaaaa") && !once.contains("AAAAAAAAAA"),
+                "{text} -> {once}"
+            );
+        }
+        // A port or a path is not a password: a key after it is read.
+        assert_eq!(
+            redact("https://host:8080!password=hunter2/x"),
+            "https://host:8080!password=<redacted: 9 characters>"
         );
     }
 
