@@ -8,11 +8,11 @@ use errdecode_core::{DecodeOptions, Decoder};
 
 const EXAMPLE: &str = include_str!("../../../examples/graph-calendar-401.txt");
 
-/// The seed forum post (a Graph 401 with pasted app-only claims) when `../shared` is beside
-/// the checkout, else the shipped example of the same kind.
+/// The vendored seed forum post (a Graph 401 with pasted app-only claims, `fixtures/`), else
+/// the shipped example of the same kind.
 fn seed_paste() -> (String, Vec<u8>) {
     let seed =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds/000_ee8fd830ad4052b7.txt");
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds/000_ee8fd830ad4052b7.txt");
     match std::fs::read(seed) {
         Ok(bytes) => ("seed-000-forum-post".to_string(), bytes),
         Err(_) => ("example-graph-calendar-401".to_string(), EXAMPLE.as_bytes().to_vec()),

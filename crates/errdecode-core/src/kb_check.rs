@@ -10,7 +10,8 @@ use crate::{DecodeOptions, Decoder};
 /// Runs the semantic checks. `files` (optional) lets problems point at the exact line.
 pub fn check(decoder: &Decoder, files: &[SourceFile]) -> Vec<Problem> {
     let kb = decoder.kb();
-    let mut problems = Vec::new();
+    // The permission table is parsed on first use, not when the knowledge base loads.
+    let mut problems = kb.endpoint_permissions.problems().to_vec();
     let line_of = |path: &str, start: usize, needle: &str| -> Option<usize> {
         let file = files.iter().find(|f| f.path == path)?;
         file.text

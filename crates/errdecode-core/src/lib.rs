@@ -42,6 +42,8 @@ pub mod signals;
 pub mod text;
 pub mod token;
 
+use std::sync::OnceLock;
+
 use errdecode_kb::KnowledgeBase;
 
 pub use document::{Assessment, DecodeDocument, MatchedError, Warning, FAIRLY_SURE, SCHEMA};
@@ -91,10 +93,11 @@ pub struct Decoder {
     index: MatchIndex,
     ranker: Ranker,
     vocabulary: CodeVocabulary,
-    permissions: PermissionIndex,
+    /// Built from the knowledge base's table the first time a request needs it.
+    permissions: OnceLock<PermissionIndex>,
     mentions: MentionIndex,
     /// The knowledge base's own text as the redactor leaves it, read on first use.
-    own_text: std::sync::OnceLock<redact::OwnText>,
+    own_text: OnceLock<redact::OwnText>,
 }
 
 impl Decoder {
@@ -104,22 +107,21 @@ impl Decoder {
         let ranker = Ranker::new(&kb);
         let vocabulary =
             CodeVocabulary::new(kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)));
-        let permissions = PermissionIndex::new(kb.endpoint_permissions.clone());
         let mentions = MentionIndex::new(&kb.endpoint_mentions);
         Decoder {
             kb,
             index,
             ranker,
             vocabulary,
-            permissions,
+            permissions: OnceLock::new(),
             mentions,
-            own_text: std::sync::OnceLock::new(),
+            own_text: OnceLock::new(),
         }
     }
 
     /// Uses another permission table (Microsoft's full permissions file, say).
     pub fn with_permissions(mut self, permissions: PermissionIndex) -> Decoder {
-        self.permissions = permissions;
+        self.permissions = OnceLock::from(permissions);
         self
     }
 
@@ -127,8 +129,11 @@ impl Decoder {
         &self.kb
     }
 
+    /// The endpoint permission table, parsed and indexed on first use.
     pub fn permissions(&self) -> &PermissionIndex {
-        &self.permissions
+        self.permissions.get_or_init(|| {
+            PermissionIndex::new(std::sync::Arc::clone(self.kb.endpoint_permissions.table()))
+        })
     }
 
     /// `text` through the one redactor ([`redact::redact`]), except for this knowledge base's
@@ -174,13 +179,25 @@ impl Decoder {
         } else {
             Facts::default()
         };
-        if let Some(request) = self.mentions.infer(&facts, &haystack) {
+        // A request named in words (a cmdlet, an operation) when the paste shows none.
+        if let Some(request) = self.mentions.infer(&facts, &haystack, || self.permissions()) {
             facts.requests.push(request.clone());
             facts.request = Some(request);
         }
         for request in facts.request.iter_mut().chain(facts.requests.iter_mut()) {
-            request.permissions =
-                self.permissions.lookup(request.method.as_deref(), &request.template).cloned();
+            let graph = request.service == Some(cloud::Service::MicrosoftGraph)
+                || (request.service.is_none() && request.host.is_none());
+            if graph {
+                let path = permissions::api_path(&request.url);
+                request.permissions = self.permissions().lookup(request.method.as_deref(), &path);
+                if let Some(found) = &request.permissions {
+                    // The table's template (a segment read as an id may be a literal of it),
+                    // unless another method's row stands in for this one.
+                    if found.method == request.method.as_deref().unwrap_or("GET") {
+                        request.template = found.path.clone();
+                    }
+                }
+            }
             request.requirements =
                 requirements::for_request(&self.kb.endpoint_requirements, request);
         }

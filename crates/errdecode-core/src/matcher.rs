@@ -286,7 +286,12 @@ impl MatchIndex {
                 // A message template that matched is more specific than the status too.
                 let specific = facts.codes.iter().any(|c| c.kind != CodeKind::Generic)
                     || !template_hits.is_empty();
-                let score = if specific { 0.35 } else { 0.6 };
+                // A status named in words ("access denied") is a weaker hint than one printed.
+                let score = match (specific, facts.http_status_in_words.is_some()) {
+                    (true, _) => 0.35,
+                    (false, true) => 0.45,
+                    (false, false) => 0.6,
+                };
                 offer(Match {
                     entry: index,
                     score,

@@ -1,13 +1,18 @@
-//! The Graph operation a paste names in words, when it shows no URL: the knowledge base's
-//! mentions (`kb/mentions/`) turned into an inferred request, so that the endpoint's
-//! permissions and requirements are checked as for a URL.
+//! The Graph request a paste names in words when it shows no URL, so that the endpoint's
+//! permissions and requirements are checked as for a URL. One path, most precise first:
+//!
+//! - a Graph PowerShell cmdlet names its endpoint (`Get-MgUserMessage -UserId x` →
+//!   `GET /users/{id}/messages`), read against the paths of the permission table;
+//! - otherwise, in a paste about Graph, the earliest operation of the knowledge base's mentions
+//!   (`kb/mentions/`: "add a member to a group" → `POST /groups/{id}/members/$ref`).
 
 use std::sync::OnceLock;
 
 use errdecode_kb::EndpointMention;
 
-use crate::extract::{inferred_graph_request, Facts, RequestFact};
+use crate::extract::{inferred_cmdlet_request, inferred_graph_request, Facts, RequestFact};
 use crate::haystack::{Caseless, Haystack};
+use crate::permissions::PermissionIndex;
 
 /// The mentions' patterns, compiled the first time a paste about Graph has no request.
 pub struct MentionIndex {
@@ -20,11 +25,36 @@ impl MentionIndex {
         MentionIndex { mentions: mentions.to_vec(), compiled: OnceLock::new() }
     }
 
-    /// The request the earliest mention in the paste names, when the paste is about Microsoft
-    /// Graph (it says "graph") and holds no request of its own.
-    pub fn infer(&self, facts: &Facts, haystack: &Haystack) -> Option<RequestFact> {
-        if facts.request.is_some() || self.mentions.is_empty() || !haystack.contains_lower("graph")
-        {
+    /// The request the paste's words name, when it holds no request of its own: the first
+    /// Graph PowerShell cmdlet with an endpoint, else the earliest mention when the paste is
+    /// about Microsoft Graph (it says "graph"). `permissions` gives the table, which is only
+    /// read when the paste shows a cmdlet.
+    pub fn infer<'p>(
+        &self,
+        facts: &Facts,
+        haystack: &Haystack,
+        permissions: impl FnOnce() -> &'p PermissionIndex,
+    ) -> Option<RequestFact> {
+        if facts.request.is_some() {
+            return None;
+        }
+        if !facts.powershell.cmdlets.is_empty() {
+            let permissions = permissions();
+            let by_cmdlet = facts
+                .powershell
+                .cmdlets
+                .iter()
+                .find_map(|cmdlet| cmdlet_request(permissions, cmdlet, haystack.text()));
+            if by_cmdlet.is_some() {
+                return by_cmdlet;
+            }
+        }
+        self.named_operation(haystack)
+    }
+
+    /// The request of the earliest operation the paste names, in a paste about Graph.
+    fn named_operation(&self, haystack: &Haystack) -> Option<RequestFact> {
+        if self.mentions.is_empty() || !haystack.contains_lower("graph") {
             return None;
         }
         let compiled = self.compiled.get_or_init(|| {
@@ -38,6 +68,25 @@ impl MentionIndex {
         let mention = &self.mentions[index];
         Some(inferred_graph_request(&mention.method, &mention.path))
     }
+}
+
+/// The request a Graph PowerShell cmdlet makes: `Get-MgUserMessage -UserId x` →
+/// `GET /users/{id}/messages`; with the last noun's id (`-MessageId`) the item.
+fn cmdlet_request(permissions: &PermissionIndex, cmdlet: &str, text: &str) -> Option<RequestFact> {
+    // The call's line: does it give the last noun's id?
+    let line = text
+        .find(cmdlet)
+        .map(|at| &text[at..text[at..].find('\n').map_or(text.len(), |end| at + end)])
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let last = cmdlet
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_ascii_uppercase())
+        .map_or("", |(at, _)| &cmdlet[at..]);
+    let with_id = !last.is_empty() && line.contains(&format!("-{}id", last.to_ascii_lowercase()));
+    let (method, path, beta) = permissions.cmdlet_endpoint(cmdlet, with_id)?;
+    Some(inferred_cmdlet_request(&method, &path, beta))
 }
 
 #[cfg(test)]

@@ -74,6 +74,7 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("paste.placeholder", "a configuration value is still a placeholder"),
     ("paste.library_version", "a library is named with its version"),
     ("paste.version_change", "the failure is told together with a version change"),
+    ("paste.library_version", "a library, module or tool is named with its version"),
     ("token.validated_by_own_api", "the person's own API validates the token"),
     ("secret.guid_shaped", "the client secret looks like a GUID"),
     ("cae.challenge", "a Continuous Access Evaluation claims challenge"),
@@ -304,6 +305,12 @@ pub fn derive(facts: &Facts) -> Vec<Signal> {
         signals.add(
             "paste.version_change",
             format!("The failure is told together with a version change (\"{m}\")."),
+        );
+    }
+    if let Some(m) = &words.library_version {
+        signals.add(
+            "paste.library_version",
+            format!("The paste names a library or tool with its version (\"{m}\")."),
         );
     }
     if let Some(m) = &words.national_cloud {

@@ -17,8 +17,9 @@ fn decode(paste: &[u8]) -> DecodeDocument {
     DECODER.decode(paste, &DecodeOptions::default())
 }
 
-fn shared(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(path)
+/// A vendored seed paste (`fixtures/`, see its README).
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(path)
 }
 
 /// What a regression case asserts; every field is optional.
@@ -113,8 +114,8 @@ fn regression_cases() {
 
 #[test]
 fn seed_000_forum_post_is_decoded_from_its_own_evidence() {
-    let paste = std::fs::read(shared("seeds/000_ee8fd830ad4052b7.txt"))
-        .expect("the shared seeds beside the checkout");
+    let paste =
+        std::fs::read(fixture("seeds/000_ee8fd830ad4052b7.txt")).expect("the vendored seed");
     let doc = decode(&paste);
     assert_eq!(doc.facts.http_status, Some(401));
     assert_eq!(
@@ -171,8 +172,8 @@ fn seed_000_forum_post_is_decoded_from_its_own_evidence() {
 
 #[test]
 fn seed_002_error_page_matches_the_graph_401_entry() {
-    let paste = std::fs::read(shared("seeds/002_b8b16c04b5770224.txt"))
-        .expect("the shared seeds beside the checkout");
+    let paste =
+        std::fs::read(fixture("seeds/002_b8b16c04b5770224.txt")).expect("the vendored seed");
     let doc = decode(&paste);
     assert!(doc.recognised);
     assert!(
@@ -192,7 +193,7 @@ fn decoding_is_deterministic() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
     let mut pastes: Vec<PathBuf> =
         std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path().join("paste.txt")).collect();
-    pastes.push(shared("seeds/000_ee8fd830ad4052b7.txt"));
+    pastes.push(fixture("seeds/000_ee8fd830ad4052b7.txt"));
     pastes.retain(|path| path.exists());
     let fresh =
         Decoder::new(errdecode_kb::load_embedded().expect("the embedded knowledge base is valid"));

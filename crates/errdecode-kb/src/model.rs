@@ -1,11 +1,12 @@
 //! The knowledge base as the decoder and the renderers see it.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use crate::sections::SectionKind;
+use crate::{Problem, SourceFile};
 
 /// Everything the decoder knows. Loaded once; read-only afterwards (the lookups below are
 /// built on first use and would not see a later change).
@@ -14,8 +15,9 @@ pub struct KnowledgeBase {
     pub products: Vec<Product>,
     pub errors: Vec<ErrorEntry>,
     pub causes: Vec<Cause>,
-    /// Permissions of the Graph endpoints people call most, least-privileged first.
-    pub endpoint_permissions: Vec<EndpointPermissions>,
+    /// Every Graph endpoint and the permissions it accepts (`permissions/*.tsv`), read the
+    /// first time it is asked for.
+    pub endpoint_permissions: EndpointPermissionFiles,
     /// What endpoints need beyond a permission (`requirements/*.toml`).
     pub endpoint_requirements: Vec<EndpointRequirement>,
     /// Operations named in words and the endpoints they call (`mentions/*.toml`).
@@ -373,12 +375,158 @@ pub struct EndpointPermissions {
     pub method: String,
     /// Path template without the version prefix, lower-case, with `{id}` slots.
     pub path: String,
-    /// Delegated (work or school) permissions, least-privileged first.
+    /// Delegated (work or school) permissions in the order to show them: the least-privileged
+    /// first, then those of the endpoint's own resource, read before write for GET.
     pub delegated: Vec<String>,
-    /// Application permissions, least-privileged first.
+    /// Application permissions in the same order; Teams resource-specific ones last.
     pub application: Vec<String>,
+    /// How many of `delegated` (from the start) Microsoft marks least-privileged.
+    pub delegated_least: usize,
+    /// How many of `application` (from the start) Microsoft marks least-privileged.
+    pub application_least: usize,
+    /// Those of `application` that are Teams resource-specific consent permissions: granted
+    /// to a Teams app installed in the team or chat, never in the token's roles.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resource_specific: Vec<String>,
     /// The data behind it lives in an Exchange Online mailbox.
     pub needs_mailbox: bool,
+}
+
+/// The files of the endpoint permission table (`permissions/*.tsv`), parsed the first time the
+/// table is asked for: a command that looks at no endpoint (`token`, `show`, `list`) never
+/// parses them.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct EndpointPermissionFiles {
+    files: Vec<SourceFile>,
+    #[serde(skip)]
+    parsed: OnceLock<(Arc<EndpointTable>, Vec<Problem>)>,
+}
+
+impl EndpointPermissionFiles {
+    /// Adds a table file (before the table is first asked for).
+    pub fn push(&mut self, file: SourceFile) {
+        self.files.push(file);
+        self.parsed = OnceLock::new();
+    }
+
+    fn parsed(&self) -> &(Arc<EndpointTable>, Vec<Problem>) {
+        self.parsed.get_or_init(|| {
+            let mut table = EndpointTable::default();
+            let mut problems = Vec::new();
+            for file in &self.files {
+                crate::permissions::parse_table(&file.path, &file.text, &mut table, &mut problems);
+            }
+            (Arc::new(table), problems)
+        })
+    }
+
+    /// The table, parsed on first use.
+    pub fn table(&self) -> &Arc<EndpointTable> {
+        &self.parsed().0
+    }
+
+    /// The problems of the table files (`kb check` reports them).
+    pub fn problems(&self) -> &[Problem] {
+        &self.parsed().1
+    }
+
+    /// How many endpoints (method and path) the files hold, counted without parsing them.
+    pub fn count(&self) -> usize {
+        match self.parsed.get() {
+            Some((table, _)) => table.len(),
+            None => self.files.iter().map(|f| crate::permissions::count_rows(&f.text)).sum(),
+        }
+    }
+
+    /// How many endpoints (method and path) the table holds.
+    pub fn len(&self) -> usize {
+        self.table().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table().is_empty()
+    }
+
+    /// How many distinct paths the table holds.
+    pub fn paths(&self) -> usize {
+        self.table().paths()
+    }
+}
+
+/// The permission table: Graph endpoints with permission names interned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointTable {
+    /// Permission names; rows refer to them by index.
+    pub names: Vec<String>,
+    /// Per name: a Teams resource-specific consent permission.
+    pub resource_specific: Vec<bool>,
+    pub rows: Vec<EndpointRow>,
+}
+
+/// One method of one path in an [`EndpointTable`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointRow {
+    pub method: String,
+    /// Path template as [`EndpointPermissions::path`].
+    pub path: String,
+    /// Indexes into [`EndpointTable::names`], in the order to show them.
+    pub delegated: Vec<u16>,
+    pub application: Vec<u16>,
+    /// How many of the lists (from the start) are least-privileged.
+    pub delegated_least: u8,
+    pub application_least: u8,
+    pub needs_mailbox: bool,
+}
+
+impl EndpointTable {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// How many distinct paths the rows cover.
+    pub fn paths(&self) -> usize {
+        let mut paths: Vec<&str> = self.rows.iter().map(|r| r.path.as_str()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths.len()
+    }
+
+    /// The number of `name`, added when new.
+    pub fn intern(&mut self, name: &str, resource_specific: bool) -> u16 {
+        if let Some(at) = self.names.iter().position(|n| n == name) {
+            self.resource_specific[at] |= resource_specific;
+            return at as u16;
+        }
+        self.names.push(name.to_string());
+        self.resource_specific.push(resource_specific);
+        (self.names.len() - 1) as u16
+    }
+
+    /// A row with its names written out.
+    pub fn permissions(&self, row: &EndpointRow) -> EndpointPermissions {
+        let names = |list: &[u16]| -> Vec<String> {
+            list.iter().map(|&i| self.names[i as usize].clone()).collect()
+        };
+        EndpointPermissions {
+            method: row.method.clone(),
+            path: row.path.clone(),
+            delegated: names(&row.delegated),
+            application: names(&row.application),
+            delegated_least: row.delegated_least as usize,
+            application_least: row.application_least as usize,
+            resource_specific: row
+                .application
+                .iter()
+                .filter(|&&i| self.resource_specific[i as usize])
+                .map(|&i| self.names[i as usize].clone())
+                .collect(),
+            needs_mailbox: row.needs_mailbox,
+        }
+    }
 }
 
 /// Which tokens an endpoint requirement concerns.

@@ -7,10 +7,10 @@ use serde::Deserialize;
 use crate::frontmatter::{self, line_at, line_of};
 use crate::model::*;
 use crate::sections::SectionKind;
-use crate::{check, mentions, permissions, requirements, tables, Problem};
+use crate::{check, mentions, requirements, tables, Problem};
 
 /// A file of the knowledge base: its path relative to the root, and its text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
 pub struct SourceFile {
     pub path: String,
     pub text: String,
@@ -44,11 +44,7 @@ pub fn parse(files: &[SourceFile]) -> (KnowledgeBase, Vec<Problem>) {
         } else if path.starts_with("requirements/") && path.ends_with(".toml") {
             kb.endpoint_requirements.extend(requirements::parse_requirements(file, &mut problems));
         } else if path.starts_with("permissions/") && path.ends_with(".tsv") {
-            kb.endpoint_permissions.extend(permissions::parse_table(
-                path,
-                &file.text,
-                &mut problems,
-            ));
+            kb.endpoint_permissions.push(file.clone());
         } else {
             problems.push(
                 Problem::new(

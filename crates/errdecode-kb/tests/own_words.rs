@@ -2,6 +2,9 @@
 //! words may be shared with the fact sources in `../shared/data/`. Quotations of what a
 //! service prints (an entry's `message`, its templates and variations) are exempt: those are
 //! the error texts people paste, not prose.
+//!
+//! The check against the fact sources needs `../shared/data` beside the checkout, so it is
+//! `#[ignore]`d in a plain `cargo test`; `.ci/run` runs it by name.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -100,6 +103,7 @@ fn prose(kb: &KnowledgeBase) -> Vec<(String, String)> {
 }
 
 #[test]
+#[ignore = "needs ../shared/data beside the checkout; .ci/run runs it"]
 fn no_ten_word_run_is_copied_from_the_fact_sources() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let data = root.join("../shared/data");
@@ -124,15 +128,12 @@ fn no_ten_word_run_is_copied_from_the_fact_sources() {
 
 #[test]
 fn the_check_catches_a_copied_sentence() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    let sources = source_runs(&data);
-    let tsv = std::fs::read_to_string(data.join("aadsts-codes.tsv")).unwrap();
-    let long_meaning = tsv
-        .lines()
-        .filter_map(|l| l.split('\t').nth(2))
-        .find(|m| words(m).len() >= 14)
-        .expect("a long reference meaning");
-    assert!(runs(long_meaning).iter().any(|r| sources.contains(r)));
+    // A made-up source cell, split into runs the way `source_runs` splits the TSV cells.
+    let cell = "the application presented a credential that the directory could not match against \
+                any registered secret or certificate";
+    let sources: HashSet<String> = runs(cell).into_iter().collect();
+    let copied = format!("Why it happens: {cell}, which is common after a rotation.");
+    assert!(runs(&copied).iter().any(|r| sources.contains(r)));
     assert!(!runs("this sentence is our own and shares nothing with any of the sources at all")
         .iter()
         .any(|r| sources.contains(r)));

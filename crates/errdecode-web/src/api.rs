@@ -34,6 +34,11 @@ pub fn routes() -> Vec<ApiRoute> {
     vec![
         ApiRoute { method: "POST", path: "/api/v1/decode", handler: post(decode) },
         ApiRoute { method: "POST", path: "/api/v1/token", handler: post(token) },
+        ApiRoute {
+            method: "POST",
+            path: "/api/v1/feedback",
+            handler: crate::feedback::api_route(),
+        },
         ApiRoute { method: "GET", path: "/api/v1/errors", handler: get(list_errors) },
         ApiRoute { method: "GET", path: "/api/v1/errors/{id}", handler: get(show_error) },
         ApiRoute { method: "GET", path: "/api/v1/causes/{id}", handler: get(show_cause) },

@@ -23,6 +23,7 @@ pub mod assets;
 mod connection;
 pub mod error;
 pub mod export;
+pub mod feedback;
 pub mod markdown;
 mod middleware;
 pub mod pages;
@@ -33,5 +34,5 @@ mod templates;
 pub mod urls;
 
 pub use error::AppError;
-pub use server::{app, init_logging, serve, serve_forever, AppState, Limits};
+pub use server::{app, init_logging, serve, serve_forever, serve_forever_with, AppState, Limits};
 pub use site::Site;

@@ -578,6 +578,18 @@ pub struct PasteInput {
     pub text: String,
     /// How many token signatures the browser removed before sending.
     pub stripped_in_browser: usize,
+    /// The feedback forms' hidden fields, when the server takes feedback.
+    pub feedback: Option<FeedbackForm>,
+}
+
+/// What the feedback forms of a result page post: the diagnosis in its stored shape and the
+/// token that shows the form came from this server.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedbackForm {
+    pub action: &'static str,
+    pub api: &'static str,
+    pub context: String,
+    pub token: String,
 }
 
 #[derive(Serialize)]
@@ -593,6 +605,7 @@ struct MatchView {
 
 #[derive(Serialize)]
 struct CauseResult {
+    id: String,
     url: String,
     title: String,
     summary: String,
@@ -659,6 +672,7 @@ struct DecodeView {
     notes: Vec<String>,
     paste: PasteBox,
     echo_cut: bool,
+    feedback: Option<FeedbackForm>,
 }
 
 fn how_matched(by: MatchedBy) -> &'static str {
@@ -731,22 +745,31 @@ fn fact_rows(doc: &DecodeDocument) -> Vec<FactRow> {
             Some(RequestTarget::User(user)) => detail.push(format!("for the user {user}")),
             None => {}
         }
-        if request.inferred {
-            detail.push("inferred from an SDK call".into());
+        if request.named_in_words {
+            detail.push("inferred from the words of the paste".into());
+        } else if request.inferred {
+            detail.push("inferred from an SDK call or cmdlet".into());
         }
         values.push(detail.join(", "));
         if let Some(permissions) = &request.permissions {
+            use errdecode_core::permissions::needs_list;
             if !permissions.delegated.is_empty() {
                 values.push(format!(
                     "Delegated permissions this endpoint accepts: {}",
-                    permissions.delegated.join(", ")
+                    needs_list(&permissions.delegated, permissions.delegated_least, &[])
                 ));
             }
             if !permissions.application.is_empty() {
                 values.push(format!(
                     "Application permissions this endpoint accepts: {}",
-                    permissions.application.join(", ")
+                    needs_list(
+                        &permissions.application,
+                        permissions.application_least,
+                        &permissions.resource_specific
+                    )
                 ));
+            } else if permissions.path == "/me" || permissions.path.starts_with("/me/") {
+                values.push("No application permission: /me needs a signed-in user.".into());
             }
             if permissions.needs_mailbox {
                 values.push("The data lives in an Exchange Online mailbox.".into());
@@ -977,6 +1000,33 @@ fn token_view(index: usize, token: &TokenReport) -> TokenView {
 }
 
 /// The decode result page for `doc`, decoded from `input`.
+#[derive(Serialize)]
+struct FeedbackReportView<'a> {
+    report: Option<&'a errdecode_feedback::report::Report>,
+    refused: bool,
+    action: &'a str,
+    titles: std::collections::BTreeMap<&'a str, &'a str>,
+    paste: PasteBox,
+}
+
+/// The feedback report (`/admin/feedback`), or without one the form asking for the token.
+pub fn render_feedback_report(
+    site: &Site,
+    report: Option<&errdecode_feedback::report::Report>,
+    refused: bool,
+    action: &str,
+) -> Result<String, Error> {
+    let titles = site.kb().causes.iter().map(|c| (c.id.as_str(), c.title.as_str())).collect();
+    let view = FeedbackReportView {
+        report,
+        refused,
+        action,
+        titles,
+        paste: PasteBox { compact: true, ..PasteBox::default() },
+    };
+    render(site, "feedback_report.html", view)
+}
+
 pub fn render_decode_result(
     site: &Site,
     doc: &DecodeDocument,
@@ -989,6 +1039,7 @@ pub fn render_decode_result(
         .causes
         .iter()
         .map(|cause| CauseResult {
+            id: cause.id.clone(),
             url: urls::cause(&cause.id),
             title: cause.title.clone(),
             summary: cause.summary.clone(),
@@ -1035,6 +1086,7 @@ pub fn render_decode_result(
         notes: doc.notes.clone(),
         paste: PasteBox { text: echo, compact: true },
         echo_cut,
+        feedback: input.feedback.clone(),
     };
     render(site, "decode.html", view)
 }

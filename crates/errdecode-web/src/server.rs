@@ -111,6 +111,7 @@ struct Inner {
     /// for the async workers (a flood of large pastes queues here, and cannot slow `/healthz`
     /// or the pages down).
     heavy: tokio::sync::Semaphore,
+    feedback: Option<Arc<crate::feedback::Feedback>>,
 }
 
 /// What every handler shares: the site, the page cache and the limits.
@@ -128,7 +129,19 @@ impl AppState {
         let cache = PageCache::new(&site);
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let heavy = tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1));
-        AppState { inner: Arc::new(Inner { site, cache, limits, heavy }) }
+        AppState { inner: Arc::new(Inner { site, cache, limits, heavy, feedback: None }) }
+    }
+
+    /// The same state taking feedback (`serve --feedback-db`); call before the state is shared.
+    pub fn with_feedback(mut self, feedback: crate::feedback::Feedback) -> AppState {
+        Arc::get_mut(&mut self.inner)
+            .expect("feedback is set before the state is shared")
+            .feedback = Some(Arc::new(feedback));
+        self
+    }
+
+    pub fn feedback(&self) -> Option<&Arc<crate::feedback::Feedback>> {
+        self.inner.feedback.as_ref()
     }
 
     pub fn site(&self) -> &Site {
@@ -263,6 +276,9 @@ pub fn app(state: AppState) -> Router {
         .route(urls::SEARCH_INDEX, get(search_index))
         .route(urls::DECODE, get(decode_get).post(decode_page))
         .route("/static/{name}", get(static_file));
+    for (path, handler) in crate::feedback::routes() {
+        router = router.route(path, handler);
+    }
     for route in api::routes() {
         router = router.route(route.path, route.handler);
     }
@@ -302,9 +318,9 @@ pub async fn serve(
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) => {
                     // Out of file descriptors or a connection reset before accept: wait a
                     // moment instead of spinning, and keep serving.
@@ -317,7 +333,15 @@ pub async fn serve(
         };
         // Small answers go out at once instead of waiting for the client's delayed ACK.
         let _ = stream.set_nodelay(true);
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        // The client's address, for the feedback rate limit (never logged).
+        let app = tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut request: axum::extract::Request<_>| {
+                request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                request
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(app);
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(hyper_util::rt::TokioTimer::new())
             .header_read_timeout(limits.header_timeout)
@@ -343,6 +367,16 @@ pub fn serve_forever(
     addr: SocketAddr,
     on_ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    serve_forever_with(site, addr, None, on_ready)
+}
+
+/// [`serve_forever`], taking feedback when `feedback` is given.
+pub fn serve_forever_with(
+    site: Site,
+    addr: SocketAddr,
+    feedback: Option<crate::feedback::Feedback>,
+    on_ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
     // The default panic message could quote a paste; the server's stderr is a log.
     std::panic::set_hook(Box::new(|info| {
         let location =
@@ -353,7 +387,10 @@ pub fn serve_forever(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         on_ready(listener.local_addr()?);
-        let state = AppState::new(Arc::new(site));
+        let mut state = AppState::new(Arc::new(site));
+        if let Some(feedback) = feedback {
+            state = state.with_feedback(feedback);
+        }
         serve(listener, state, shutdown_signal()).await
     })
 }
@@ -552,7 +589,8 @@ async fn decode_page(
     let stripped_in_browser =
         form.stripped.as_deref().and_then(|s| s.trim().parse::<usize>().ok()).unwrap_or(0);
     let document = state.decode(text.as_bytes().to_vec()).await?;
-    let input = PasteInput { text, stripped_in_browser };
+    let feedback = state.feedback().and_then(|feedback| feedback.form_for(&document));
+    let input = PasteInput { text, stripped_in_browser, feedback };
     let html = pages::render_decode_result(state.site(), &document, &input)?;
     Ok(private_page_response(html))
 }

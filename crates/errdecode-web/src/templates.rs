@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../templates/search.html")),
     ("not_found.html", include_str!("../templates/not_found.html")),
     ("message.html", include_str!("../templates/message.html")),
+    ("feedback_report.html", include_str!("../templates/feedback_report.html")),
 ];
 
 #[derive(Serialize)]

@@ -197,6 +197,57 @@
     container.appendChild(list);
   }
 
+  // Feedback on a diagnosis: the forms post without JavaScript (and leave the page); with it,
+  // the verdict goes to the API and the answer replaces the buttons.
+  function setUpFeedbackForms() {
+    var forms = document.querySelectorAll("form.feedback[data-feedback-api]");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.fetch || !window.JSON) {
+          return;
+        }
+        event.preventDefault();
+        var button = event.submitter;
+        var status = form.querySelector(".feedback-status");
+        var field = function (name) {
+          var input = form.querySelector("input[name=" + name + "]");
+          return input ? input.value : null;
+        };
+        var body = {
+          context: field("context"),
+          token: field("token"),
+          verdict: button ? button.value : "none",
+          cause: field("cause")
+        };
+        Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) {
+          b.disabled = true;
+        });
+        window.fetch(form.getAttribute("data-feedback-api"), {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          credentials: "omit",
+          body: JSON.stringify(body)
+        }).then(function (response) {
+          if (!response.ok) {
+            throw new Error(String(response.status));
+          }
+          if (status) {
+            status.textContent = body.verdict === "none" ? "Thanks: noted that none of these was it." :
+              (body.verdict === "confirmed" ? "Thanks: noted that this was it." : "Thanks: noted that it was not this.");
+          }
+          form.classList.add("sent");
+        }).catch(function () {
+          if (status) {
+            status.textContent = "The verdict could not be sent; try again later.";
+          }
+          Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) {
+            b.disabled = false;
+          });
+        });
+      });
+    });
+  }
+
   function setUpStaticSearch() {
     var container = document.getElementById("search-results");
     if (!container || container.getAttribute("data-query")) {
@@ -228,6 +279,7 @@
 
   function start() {
     setUpPasteForms();
+    setUpFeedbackForms();
     setUpCopyButtons();
     setUpStaticSearch();
   }

@@ -3,11 +3,14 @@
 //!
 //! The tests paste the seed forum post with a real (test) JWT, read the diagnosis, check that
 //! the server never received the token's signature, read an error page, search, use the site
-//! with JavaScript off, try hostile and oversized pastes, search the static export, and save
-//! screenshots to `target/screenshots/`.
+//! with JavaScript off, try hostile and oversized pastes, search the static export, click
+//! "This was it" on a cause and find the verdict stored (SQLite, and PostgreSQL when
+//! `ERRDECODE_TEST_POSTGRES` names a server) with nothing of the paste, and save screenshots to
+//! `target/screenshots/`.
 //!
-//! Without `chromium` and `chromedriver` the tests are skipped with a message, unless the
-//! environment variable `CI` is set, where a missing browser is a failure.
+//! Without `chromium` and `chromedriver` each test says "skipped" on the terminal (past the
+//! test harness's output capture, so it shows beside `ok`), unless the environment variable
+//! `CI` is set (to anything but `false` or `0`), where a missing browser is a failure.
 
 mod common;
 
@@ -51,6 +54,20 @@ fn browser_tools() -> Result<(PathBuf, PathBuf), String> {
     Ok((chromium, driver))
 }
 
+/// Whether the environment says this is a CI run, where nothing may be skipped.
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !matches!(value.trim(), "" | "false" | "0"))
+}
+
+/// Says "skipped" on the terminal: written to the stderr file itself, because the harness
+/// captures `eprintln!` of passing tests and the test would show a bare `ok`.
+fn skipped(reason: &str) {
+    use std::io::Write;
+    let test = std::thread::current().name().unwrap_or("browser test").to_string();
+    let line = format!("\n{test}: skipped: {reason}\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
 /// A running chromedriver; it and its browsers stop when this is dropped.
 struct Driver {
     child: Child,
@@ -64,10 +81,10 @@ impl Driver {
         let (chromium, driver) = match browser_tools() {
             Ok(tools) => tools,
             Err(reason) => {
-                if std::env::var_os("CI").is_some() {
+                if in_ci() {
                     panic!("browser tests need Chromium in CI: {reason}");
                 }
-                eprintln!("skipping the browser test: {reason}");
+                skipped(&reason);
                 return None;
             }
         };
@@ -608,4 +625,94 @@ async fn dark_mode_follows_the_system_setting() {
         server.stop().await;
     })
     .await;
+}
+
+/// The verdicts stored, read on a thread of their own (the PostgreSQL client blocks).
+fn stored_rows(spec: &str) -> Vec<errdecode_feedback::StoredRow> {
+    let spec = spec.to_string();
+    std::thread::spawn(move || errdecode_feedback::open(&spec).unwrap().rows(1000).unwrap())
+        .join()
+        .unwrap()
+}
+
+/// Decodes a paste full of secrets in the page, clicks "This was it" on the first cause, and
+/// finds that one verdict in the store, holding nothing of the paste.
+async fn this_was_it_lands_in_the_store(store: FeedbackStore) {
+    let spec = store.spec.clone();
+    in_browser(true, false, |client| async move {
+        let server = TestServer::start_app(store.state(100)).await;
+        client.goto(&server.url("/")).await.unwrap();
+        let paste = format!(
+            "{}\nclient_secret=Qx8Q~abcdefghijklmnopqrstuvwxyz0123456789\nclient-request-id: 5f1c0d7e-2b9a-4c8e-8f3d-1a2b3c4d5e6f\nx-forwarded-for: 198.51.100.23\nuser: adele.vance@fabrikam.onmicrosoft.com\n",
+            seed_with_token()
+        );
+        paste_and_submit(&client, &paste).await;
+        wait_for(&client, "#likely-causes").await;
+        assert!(count(&client, "form.feedback button[value=confirmed]").await >= 2, "a form per cause");
+        let form = client.find(Locator::Css("li.ranked-cause form.feedback")).await.unwrap();
+        let cause = form
+            .find(Locator::Css("input[name=cause]"))
+            .await
+            .unwrap()
+            .attr("value")
+            .await
+            .unwrap()
+            .expect("the form names its cause");
+        form.find(Locator::Css("button[value=confirmed]")).await.unwrap().click().await.unwrap();
+        let started = Instant::now();
+        loop {
+            let status = form.find(Locator::Css(".feedback-status")).await.unwrap().text().await.unwrap();
+            if status == "Thanks: noted that this was it." {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "the verdict was not taken: {status:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        full_page_screenshot(&client, "feedback-sent.png").await;
+        server.stop().await;
+
+        let rows = stored_rows(&spec);
+        assert_eq!(rows.len(), 1, "one verdict stored");
+        assert_eq!(rows[0].get("verdict"), Some("confirmed"));
+        assert_eq!(rows[0].get("cause"), Some(cause.as_str()));
+        let jwt = graph_jwt();
+        let payload = jwt.split('.').nth(1).unwrap().to_string();
+        let mut forbidden = vec![
+            jwt.clone(),
+            payload,
+            "Qx8Q".into(),
+            "198.51.100.23".into(),
+            "adele".into(),
+            "fabrikam".into(),
+            "@".into(),
+            "eyJ".into(),
+            "Bearer".into(),
+        ];
+        // Every GUID of the paste: request, tenant, app and object ids.
+        forbidden.extend(
+            paste
+                .split(|c: char| !(c.is_ascii_hexdigit() || c == '-'))
+                .filter(|w| w.len() == 36)
+                .map(str::to_string),
+        );
+        for value in rows[0].values.iter().flatten() {
+            for bad in &forbidden {
+                assert!(!value.contains(bad.as_str()), "a stored value holds `{bad}`: {value}");
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn this_was_it_clicked_in_the_page_is_stored_in_sqlite() {
+    this_was_it_lands_in_the_store(FeedbackStore::new(Backend::Sqlite, "browser").unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn this_was_it_clicked_in_the_page_is_stored_in_postgres() {
+    // `None` (with a visible skip line, a failure under CI) without a PostgreSQL server.
+    if let Some(store) = FeedbackStore::new(Backend::Postgres, "browser") {
+        this_was_it_lands_in_the_store(store).await;
+    }
 }

@@ -162,7 +162,9 @@ fn every_route_is_documented_and_every_documented_path_is_a_route() {
 #[tokio::test]
 async fn every_documented_operation_answers_as_documented() {
     let doc = document();
-    let router = router();
+    // Feedback on, so that POST /api/v1/feedback answers as documented too.
+    let store = common::FeedbackStore::new(common::Backend::Sqlite, "openapi").unwrap();
+    let router = errdecode_web::app(store.state(1000));
     let served = get(&router, "/api/v1/openapi.json").await;
     assert_eq!(served.json(), doc, "the served description is the document");
 
@@ -221,6 +223,16 @@ async fn every_documented_operation_answers_as_documented() {
                         url(&doc, &path, &operation, None, false)
                     ))
                     .body(Body::empty()),
+                ("403", true) => {
+                    let example =
+                        &operation["requestBody"]["content"]["application/json"]["example"];
+                    request
+                        .uri(url(&doc, &path, &operation, None, true))
+                        .header("content-type", "application/json")
+                        .header("sec-fetch-site", "cross-site")
+                        .header("origin", "https://elsewhere.example")
+                        .body(Body::from(example.to_string()))
+                }
                 ("404", _) => request
                     .uri(url(&doc, &path, &operation, Some("no-such-entry-anywhere"), false))
                     .body(Body::empty()),

@@ -125,7 +125,7 @@ pub enum Command {
     /// Serve the web site and the JSON API on the embedded (or --kb) knowledge base.
     #[cfg(feature = "web")]
     #[command(
-        after_help = "Examples:\n  errdecode serve\n  errdecode serve --addr localhost:3000\n\nERRDECODE_LOG=off|warn|info sets the request log (on stderr)."
+        after_help = "Examples:\n  errdecode serve\n  errdecode serve --addr localhost:3000\n  errdecode serve --feedback-db feedback.sqlite\n\nERRDECODE_LOG=off|warn|info sets the request log (on stderr). With --feedback-db,\nERRDECODE_ADMIN_TOKEN (16 characters or more) opens the report at /admin/feedback."
     )]
     Serve(ServeArgs),
     /// Write the site as static files (every browse, error and cause page, search, assets).
@@ -148,6 +148,12 @@ pub enum Command {
         after_help = "Examples:\n  errdecode man | man -l -\n  errdecode man > /usr/local/share/man/man1/errdecode.1"
     )]
     Man,
+    /// What the verdicts given on diagnoses say (`serve --feedback-db`): the report, and the
+    /// prior changes they suggest.
+    Feedback {
+        #[command(subcommand)]
+        command: FeedbackCommand,
+    },
     /// Knowledge-base tools.
     Kb {
         #[command(subcommand)]
@@ -221,6 +227,10 @@ pub struct ServeArgs {
     /// Address to listen on: `HOST:PORT` (`127.0.0.1:8080`, `localhost:3000`, `[::1]:8080`).
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub addr: String,
+    /// Take feedback on diagnoses into this store: a SQLite file (created when missing) or
+    /// postgres://... (off without it).
+    #[arg(long, value_name = "PATH|postgres://...")]
+    pub feedback_db: Option<String>,
 }
 
 #[cfg(feature = "web")]
@@ -243,6 +253,53 @@ pub enum KbCommand {
     Check(DataFormatArg),
     /// Count what the knowledge base covers.
     Stats(DataFormatArg),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FeedbackCommand {
+    /// Per error, how often each cause was confirmed, rejected, and "none of these"; and the
+    /// causes whose confirmations disagree most with their priors.
+    #[command(
+        after_help = "Examples:\n  errdecode feedback report --feedback-db feedback.sqlite\n  errdecode feedback report --feedback-db postgres://errdecode@db/errdecode --format json\n  errdecode feedback report --feedback-db feedback.sqlite --format csv > feedback.csv"
+    )]
+    Report(FeedbackReportArgs),
+    /// The prior changes the verdicts suggest, as a unified diff of the knowledge base's files
+    /// (printed; review it and apply it with `git apply`).
+    #[command(
+        after_help = "Examples:\n  errdecode feedback priors --feedback-db feedback.sqlite > priors.diff\n  errdecode --kb kb feedback priors --feedback-db feedback.sqlite | git apply\n\nNothing is printed on stdout when no change is worth a review (the reason goes to stderr)."
+    )]
+    Priors(FeedbackPriorsArgs),
+}
+
+/// `--format` of the feedback report: CSV as well, for spreadsheets.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Args, Debug)]
+pub struct FeedbackReportArgs {
+    /// The store `serve --feedback-db` wrote: a SQLite file or postgres://...
+    #[arg(long, value_name = "PATH|postgres://...")]
+    pub feedback_db: String,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct FeedbackPriorsArgs {
+    /// The store `serve --feedback-db` wrote: a SQLite file or postgres://...
+    #[arg(long, value_name = "PATH|postgres://...")]
+    pub feedback_db: String,
+    /// Verdicts naming the answer an error needs before its priors are worth changing.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub min_verdicts: u64,
+    /// The smallest change worth a review.
+    #[arg(long, default_value_t = 0.05, value_name = "X")]
+    pub min_change: f64,
 }
 
 /// `--at`: RFC 3339, a date and time taken as UTC, or Unix seconds.
@@ -293,6 +350,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Kb { command: KbCommand::Stats(format) } => {
             commands::kb::stats(&source, format.format)
+        }
+        Command::Feedback { command: FeedbackCommand::Report(args) } => {
+            commands::feedback::report(&source, args)
+        }
+        Command::Feedback { command: FeedbackCommand::Priors(args) } => {
+            commands::feedback::priors(&source, args)
         }
     }
 }

@@ -14,8 +14,14 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The fact sources beside the checkout, for the `#[ignore]`d checks `.ci/run` runs.
 fn shared(path: &str) -> PathBuf {
     repo().join("../shared").join(path)
+}
+
+/// A vendored input (`fixtures/`, see its README).
+fn fixture(path: &str) -> PathBuf {
+    repo().join("fixtures").join(path)
 }
 
 fn run(args: &[&str]) -> Output {
@@ -71,7 +77,7 @@ fn json_output_is_the_decode_document() {
         "decode",
         "--format",
         "json",
-        shared("seeds/000_ee8fd830ad4052b7.txt").to_str().unwrap(),
+        fixture("seeds/000_ee8fd830ad4052b7.txt").to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(0));
     let doc = json(&output);
@@ -219,7 +225,9 @@ fn show_search_and_list() {
     assert_eq!(output.status.code(), Some(2));
 }
 
+/// Needs the fact sources (`../shared/data`) beside the checkout; `.ci/run` runs it by name.
 #[test]
+#[ignore = "needs ../shared/data beside the checkout; .ci/run runs it"]
 fn list_covers_every_documented_code() {
     let output = run(&["list", "--format", "json"]);
     let entries = json(&output);
@@ -315,8 +323,8 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn microsofts_permission_file_can_replace_the_table() {
-    let permissions = shared("data/graph-permissions/permissions.json");
-    let seed = shared("seeds/000_ee8fd830ad4052b7.txt");
+    let permissions = fixture("graph-permissions/permissions.json");
+    let seed = fixture("seeds/000_ee8fd830ad4052b7.txt");
     let output = run(&[
         "--permissions",
         permissions.to_str().unwrap(),

@@ -66,6 +66,17 @@ static STATUS_PROSE: LazyLock<Caseless> = LazyLock::new(|| {
         r"\b(?:returns?|returned|returning|resulted in an?|got an?|getting an?|gives?|giving|receiv(?:e|ed|ing) an?|with an?|throws?|error)\s+`?([45]\d\d)\b|\b([45]\d\d)\s+(?:errors?|responses?|status|error code)\b|\berror occurred \(([45]\d\d)\)",
     )
 });
+/// A refusal named in words, with no number: "comes back with an Access Denied error", "is
+/// refused with insufficient privileges", "I get a forbidden back", "kept coming back
+/// Unauthorized" (library reports gh-aspnet-snippets-sample-36, gh-microsoft-graph-docs-17172,
+/// gh-microsoft-graph-docs-contrib-9009, gh-microsoft-graph-docs-contrib-3926,
+/// gh-microsoft-graph-docs-contrib-5646). `unauthorized_client` and `UnauthorizedAccess...`
+/// are other things: the word must end there.
+static STATUS_WORDS: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"\b(access (?:is )?denied|accessdenied|insufficient privileges|forbidden|unauthori[sz]ed)\b",
+    )
+});
 static STATUS_PHRASE: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"\((Unauthorized|Forbidden|Not Found|Too Many Requests)\)"));
 
@@ -127,6 +138,15 @@ pub fn extract_statuses(haystack: &Haystack, facts: &mut Facts) {
         .filter(|(_, status, _)| *status >= 400)
         .max_by(|a, b| a.2.cmp(&b.2).then(b.0.cmp(&a.0)))
         .map(|(_, status, _)| *status);
+    if facts.http_status.is_none() {
+        if let Some(words) = STATUS_WORDS.captures_iter(haystack).next() {
+            let m = words.get(1).unwrap();
+            let status =
+                if m.as_str().to_ascii_lowercase().starts_with("unauthori") { 401 } else { 403 };
+            facts.http_status = Some(status);
+            facts.http_status_in_words = Some(m.as_str().to_string());
+        }
+    }
 }
 
 /// The offsets of every three-digit number standing as a word of its own (`401`, not `c358`
@@ -267,6 +287,7 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
             let before = &text[from..target.start()];
             match URL.find_iter(before).last() {
                 Some(host) => url = format!("{}{}", host.as_str().trim_end_matches('/'), url),
+                None if looks_like_graph_path(&url) => url = graph_url(&url),
                 None if !looks_like_api_path(&url) => continue,
                 None => {}
             }
@@ -298,6 +319,18 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
             }
         };
         requests.push((m.start(), method.map(str::to_string), url.to_string(), false));
+    }
+    // A Graph path written on its own, with no host and no method ("calling
+    // /users/{id}/chats with my app-only token"): library reports gh-microsoft-graph-docs-15058,
+    // gh-microsoft-graph-docs-contrib-5646, gh-microsoft-graph-docs-17172.
+    for m in BARE_GRAPH_PATH.captures_iter(text).take(MAX_REQUESTS_READ).filter_map(|c| c.get(1)) {
+        if covered.contains(&m.start()) {
+            continue;
+        }
+        let path = m.as_str().trim_end_matches(['.', ',', ';', ':', '\'', '?']);
+        if looks_like_graph_path(path) {
+            requests.push((m.start(), None, graph_url(path), false));
+        }
     }
     // A call chain names `.Me` or `.Users` right after the client: the lines around those.
     let near_chains = haystack.lines_around(haystack.marks(&[".me", ".users"]));
@@ -385,6 +418,89 @@ fn pick_failing_request(requests: &[RequestFact]) -> Option<RequestFact> {
         .cloned()
 }
 
+/// The first segments of Microsoft Graph's paths, as people write them: `users`, not the
+/// `Users` of a macOS home folder (the first letter's case counts, the rest does not).
+const GRAPH_ROOTS: &[&str] = &[
+    "me",
+    "users",
+    "groups",
+    "sites",
+    "drives",
+    "teams",
+    "chats",
+    "deviceManagement",
+    "deviceAppManagement",
+    "applications",
+    "servicePrincipals",
+    "directoryRoles",
+    "directoryObjects",
+    "roleManagement",
+    "identity",
+    "identityGovernance",
+    "identityProtection",
+    "auditLogs",
+    "reports",
+    "communications",
+    "subscriptions",
+    "education",
+    "planner",
+    "security",
+    "policies",
+    "solutions",
+    "organization",
+    "domains",
+    "admin",
+    "invitations",
+    "oauth2PermissionGrants",
+    "contacts",
+    "places",
+    "print",
+    "external",
+    "employeeExperience",
+    "tenantRelationships",
+    "informationProtection",
+];
+
+/// A path that starts with one of [`GRAPH_ROOTS`] after a space, quote or bracket.
+static BARE_GRAPH_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    let roots: Vec<String> = GRAPH_ROOTS
+        .iter()
+        .map(|root| {
+            let (first, rest) = root.split_at(1);
+            format!("{first}(?i:{rest})")
+        })
+        .collect();
+    crate::text::re(&format!(
+        r#"(?:^|[\s"'`(\[])(/(?:v1\.0/|beta/)?(?:{})(?:/[^\s"'<>`|,)\]]*)?)"#,
+        roots.join("|")
+    ))
+});
+
+/// A host-less path that reads as Microsoft Graph: a version segment, or a first segment
+/// of [`GRAPH_ROOTS`] with at least one more segment (`/me` alone counts).
+fn looks_like_graph_path(path: &str) -> bool {
+    let rest = path.strip_prefix("/v1.0").or_else(|| path.strip_prefix("/beta")).unwrap_or(path);
+    let mut segments = rest.split('/').filter(|s| !s.is_empty());
+    let Some(first) = segments.next() else {
+        return false;
+    };
+    let known = GRAPH_ROOTS.iter().any(|root| {
+        root.len() == first.len()
+            && root.as_bytes()[0] == first.as_bytes()[0]
+            && root.eq_ignore_ascii_case(first)
+    });
+    known && (first == "me" || segments.next().is_some())
+}
+
+/// A host-less Graph path as a full URL (version 1.0 unless the path names one).
+fn graph_url(path: &str) -> String {
+    if path.starts_with("/v1.0/") || path.starts_with("/beta/") {
+        format!("https://graph.microsoft.com{path}")
+    } else {
+        format!("https://graph.microsoft.com/v1.0{path}")
+    }
+}
+
 fn looks_like_api_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     lower.starts_with("/v1.0/")
@@ -406,6 +522,17 @@ pub fn inferred_graph_request(method: &str, path: &str) -> RequestFact {
     // Words name the operation, not whose data it reads: `{id}` is no user.
     request.target = None;
     request.named_in_words = true;
+    request
+}
+
+/// The Microsoft Graph request a Graph PowerShell cmdlet makes (`Get-MgUserMessage` →
+/// `GET /users/{id}/messages`), for a paste that shows the cmdlet and no URL.
+pub fn inferred_cmdlet_request(method: &str, path: &str, beta: bool) -> RequestFact {
+    let version = if beta { "beta" } else { "v1.0" };
+    let mut request =
+        build_request(Some(method), &format!("https://graph.microsoft.com/{version}{path}"), true);
+    // The cmdlet's name tells the endpoint, not whose data: `{id}` is no user.
+    request.target = None;
     request
 }
 
@@ -554,6 +681,41 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_refusal_in_words_gives_a_status_only_when_no_number_does() {
+        let words = |text: &str| {
+            let mut facts = Facts::default();
+            extract_statuses(&Haystack::new(text), &mut facts);
+            (facts.http_status, facts.http_status_in_words)
+        };
+        assert_eq!(words("the call comes back with an Access Denied error").0, Some(403));
+        assert_eq!(words("refused with Insufficient privileges to complete").0, Some(403));
+        assert_eq!(words("it kept coming back Unauthorized").0, Some(401));
+        let printed = words("HTTP/1.1 401 Unauthorized, then access denied");
+        assert_eq!(printed, (Some(401), None));
+        assert_eq!(words("error: unauthorized_client").0, None);
+        assert_eq!(words("UnauthorizedAccessException thrown").0, None);
+    }
+
+    #[test]
+    fn a_bare_graph_path_is_read_as_a_graph_request() {
+        let r = request("calling /users/{id}/chats with my app-only token fails");
+        assert_eq!(r.method, None);
+        assert_eq!(r.service, Some(Service::MicrosoftGraph));
+        assert_eq!(r.template, "/users/{id}/chats");
+        let r = request("I tried \"/beta/teams/abc/channels\" too");
+        assert_eq!(r.api_version.as_deref(), Some("beta"));
+        assert_eq!(r.template, "/teams/{id}/channels");
+        let none = |text: &str| {
+            let mut facts = Facts::default();
+            extract_requests(&Haystack::new(text), &mut facts);
+            facts.request
+        };
+        // A home folder is not a Graph path, nor is a root with nothing after it.
+        assert!(none("saved to /Users/me/Desktop/log.txt").is_none());
+        assert!(none("see /groups for details").is_none());
+    }
+
     fn request(text: &str) -> RequestFact {
         let mut facts = Facts::default();
         extract_requests(&Haystack::new(text), &mut facts);
@@ -583,7 +745,7 @@ mod tests {
             "var r = await graphClient.Me.MailFolders.Inbox.Messages.Request().GetAsync();",
         );
         assert_eq!(r.target, Some(RequestTarget::Me));
-        assert_eq!(r.template, "/me/mailfolders/inbox/messages");
+        assert_eq!(r.template, "/me/mailfolders/{id}/messages");
         assert!(r.inferred);
 
         let r =

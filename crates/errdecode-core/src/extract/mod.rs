@@ -19,7 +19,8 @@ use serde::Serialize;
 pub use self::time::format_unix;
 pub use self::time::TimestampFact;
 pub use codes::{CodeKind, CodeVocabulary};
-pub use http::{inferred_graph_request, RequestFact, RequestTarget};
+pub(crate) use http::percent_decode;
+pub use http::{inferred_cmdlet_request, inferred_graph_request, RequestFact, RequestTarget};
 pub use identity::{
     is_guid, Authority, AuthorityTenant, IdFact, LibraryVersion, SecretFact, UserFact,
 };
@@ -119,6 +120,11 @@ pub struct Facts {
     pub http_status: Option<u16>,
     /// Every status seen, in paste order (successes too).
     pub http_statuses: Vec<u16>,
+    /// When no number gives the status, the words that name the refusal ("access denied",
+    /// "insufficient privileges", "forbidden", "unauthorized"): `http_status` is read from
+    /// them, and counts for less than a status the paste prints.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status_in_words: Option<String>,
     /// Error codes, most specific first: an AADSTS code before the OAuth `error` that carries
     /// it, a service code before a generic wrapper, an exception name last.
     pub error_codes: Vec<String>,

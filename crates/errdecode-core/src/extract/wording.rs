@@ -44,6 +44,10 @@ pub struct Wording {
     /// change and the words about the breakage, found close together.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_change: Option<String>,
+    /// A library, module, SDK or tool named with its version (`azure-identity 1.8.1`,
+    /// `graph-java v3.1.0`, `Version: 2.10.0`): the quote runs from the name to the number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub library_version: Option<String>,
     /// IMAP, POP, SMTP or XOAUTH2 named.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mail_protocol: Option<String>,
@@ -176,11 +180,51 @@ pub(super) fn extract_wording(haystack: &Haystack) -> Wording {
         national_cloud: quote(&NATIONAL_CLOUD),
         own_api: quote(&OWN_API),
         version_change: version_change(haystack),
+        library_version: library_version(haystack),
         mail_protocol: quote(&MAIL_PROTOCOL),
         graph_mail_scope: quote(&GRAPH_MAIL_SCOPE),
         default_scope_mixed: DEFAULT_MIXED.is_match(haystack),
         claims_challenge: quote(&CLAIMS_CHALLENGE),
     }
+}
+
+/// A three-part version number (`1.8.1`, `v3.1.0`, `2.0.0-preview`), standing alone: not
+/// part of an address (`10.0.0.1`) or a longer dotted number.
+static VERSION_NUMBER: LazyLock<regex::Regex> =
+    LazyLock::new(|| crate::text::re(r"\bv?\d{1,3}\.\d{1,3}\.\d{1,5}\b"));
+/// Words that make a version number a library's: said just before it.
+static VERSION_OWNER: LazyLock<regex::Regex> = LazyLock::new(|| {
+    crate::text::re(r"(?i)version|\bsdk|module|package|library|nuget|\bnpm\b|\bpip\b|@|\bv\d")
+});
+/// How far before a version number its owner's words are looked for.
+const VERSION_OWNER_WINDOW: usize = 60;
+
+/// The first library named with its version. In the case library, a paste that names one is
+/// a version problem about a third of the time (16 of 44 reports), against one in ten when
+/// none is named (30 of 303): evidence for a regression, never proof.
+fn library_version(haystack: &Haystack) -> Option<String> {
+    let text = haystack.text();
+    for m in VERSION_NUMBER.find_iter(text).take(64) {
+        let bytes = text.as_bytes();
+        let before_dot = m.start() > 0 && matches!(bytes[m.start() - 1], b'.' | b'-');
+        let after_dot = bytes.get(m.end()) == Some(&b'.')
+            && bytes.get(m.end() + 1).is_some_and(u8::is_ascii_digit);
+        if before_dot || after_dot {
+            continue;
+        }
+        let mut start = m.start().saturating_sub(VERSION_OWNER_WINDOW);
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        let window = &text[start..m.end()];
+        if let Some(owner) = VERSION_OWNER.find(window) {
+            let line_start = window[..owner.start()].rfind('\n').map_or(0, |i| i + 1);
+            let quote: String =
+                window[line_start..].split_whitespace().collect::<Vec<_>>().join(" ");
+            return Some(crate::text::first_chars(&quote, 80).to_string());
+        }
+    }
+    None
 }
 
 /// A version change told around the failure: going back to an earlier version, or the words
@@ -217,6 +261,16 @@ mod tests {
 
     fn wording(text: &str) -> Wording {
         extract_wording(&Haystack::new(text))
+    }
+
+    #[test]
+    fn a_library_version_needs_its_owner_named_just_before_it() {
+        let named = wording("Using azure-identity package 1.8.1 on Python 3.11");
+        assert_eq!(named.library_version.as_deref(), Some("Using azure-identity package 1.8.1"));
+        let tagged = wording("Microsoft.Graph module version: 2.10.0");
+        assert!(tagged.library_version.is_some());
+        assert!(wording("connecting from 10.0.0.1 failed").library_version.is_none());
+        assert!(wording("it failed 3 times at 1.2.3 seconds").library_version.is_none());
     }
 
     #[test]

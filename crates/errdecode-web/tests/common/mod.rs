@@ -33,6 +33,48 @@ pub fn router() -> Router {
     app(state())
 }
 
+/// A store for feedback tests: a SQLite file in a temporary folder (kept with the returned
+/// guard), or a fresh schema on the PostgreSQL test server.
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct FeedbackStore {
+    pub spec: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl FeedbackStore {
+    /// `None` (with a visible `skipped:` line) for PostgreSQL without `ERRDECODE_TEST_POSTGRES`.
+    pub fn new(backend: Backend, test: &str) -> Option<FeedbackStore> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temporary folder");
+                let spec = dir.path().join("feedback.db").to_string_lossy().into_owned();
+                Some(FeedbackStore { spec, _dir: Some(dir) })
+            }
+            Backend::Postgres => errdecode_feedback::testing::postgres_url(test)
+                .map(|spec| FeedbackStore { spec, _dir: None }),
+        }
+    }
+
+    pub fn open(&self) -> Box<dyn errdecode_feedback::Store> {
+        errdecode_feedback::open(&self.spec).expect("the feedback store opens")
+    }
+
+    /// The state with feedback into this store, the admin token `ADMIN_TOKEN` and `rate`
+    /// posts a minute per client.
+    pub fn state(&self, rate: u32) -> AppState {
+        let feedback = errdecode_web::feedback::Feedback::new(self.open(), site().kb())
+            .with_admin_token(Some(ADMIN_TOKEN.to_string()))
+            .with_rate_per_minute(rate);
+        state().with_feedback(feedback)
+    }
+}
+
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+
 /// An answer read whole.
 pub struct Answer {
     pub status: StatusCode,
@@ -95,17 +137,16 @@ pub fn form_body(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-/// `../shared` beside the repository.
-pub fn shared_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+/// The vendored test inputs (`fixtures/` at the top of the repository, see its README).
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
 
 /// The seed forum post: a Graph 401 on calendar events with pasted app-only claims.
 pub fn seed_paste() -> String {
-    let path = shared_dir().join("seeds/000_ee8fd830ad4052b7.txt");
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!("cannot read {}: {e} (is ../shared beside the repository?)", path.display())
-    });
+    let path = fixtures_dir().join("seeds/000_ee8fd830ad4052b7.txt");
+    let bytes = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("cannot read the vendored seed {}: {e}", path.display()));
     String::from_utf8_lossy(&bytes).into_owned()
 }
 

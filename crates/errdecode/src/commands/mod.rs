@@ -2,6 +2,7 @@
 //! prints through the renderer `render::renderer` picks for its `--format`.
 
 pub mod decode;
+pub mod feedback;
 pub mod generate;
 pub mod kb;
 pub mod list;
@@ -90,7 +91,7 @@ pub fn long_version() -> String {
                 kb.errors.len(),
                 kb.causes.len(),
                 kb.products.len(),
-                kb.endpoint_permissions.len()
+                kb.endpoint_permissions.count()
             )
         }
         Err(_) => format!("{version} (the embedded knowledge base is not valid)"),

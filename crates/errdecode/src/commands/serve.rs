@@ -30,11 +30,17 @@ pub fn resolve(addr: &str) -> Result<SocketAddr> {
 pub fn run(source: &KbSource, args: ServeArgs) -> Result<ExitCode> {
     let addr = resolve(&args.addr)?;
     let decoder = source.load()?;
+    let feedback = match &args.feedback_db {
+        Some(spec) => {
+            Some(errdecode_web::feedback::Feedback::new(super::feedback::open(spec)?, decoder.kb()))
+        }
+        None => None,
+    };
     let site = errdecode_web::Site::new(Arc::new(decoder))
         .context("the site's templates did not compile")?;
     errdecode_web::init_logging();
     let mut out = anstream::stdout().lock();
-    errdecode_web::serve_forever(site, addr, |bound| {
+    errdecode_web::serve_forever_with(site, addr, feedback, |bound| {
         let _ = writeln!(out, "errdecode: serving on http://{bound}/ (Ctrl-C to stop)");
         let _ = out.flush();
     })

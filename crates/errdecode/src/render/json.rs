@@ -12,7 +12,7 @@ use super::{KbCheck, Renderer, Stats};
 
 pub struct Json;
 
-fn write(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
+pub fn write(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;
     writeln!(out)
 }

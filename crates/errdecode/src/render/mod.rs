@@ -2,6 +2,7 @@
 //! [`Renderer`] per format, chosen in one place ([`renderer`]); the commands never match on a
 //! format themselves.
 
+pub mod feedback;
 pub mod json;
 pub mod markdown;
 pub mod plain;
@@ -63,6 +64,8 @@ pub struct Stats {
     pub causes: usize,
     pub products: usize,
     pub endpoints: usize,
+    /// Distinct paths of the endpoint permission table.
+    pub endpoint_paths: usize,
     pub errors_by_product: BTreeMap<String, usize>,
     pub codes: usize,
     pub aadsts_codes: usize,
@@ -83,6 +86,7 @@ pub fn stats(kb: &KnowledgeBase) -> Stats {
         causes: kb.causes.len(),
         products: kb.products.len(),
         endpoints: kb.endpoint_permissions.len(),
+        endpoint_paths: kb.endpoint_permissions.paths(),
         errors_by_product,
         codes: codes.len(),
         aadsts_codes: codes.iter().filter(|c| c.starts_with("AADSTS")).count(),

@@ -98,27 +98,14 @@ pub fn decode(out: &mut dyn Write, doc: &DecodeDocument) -> io::Result<()> {
         if let (Some(service), Some(cloud)) = (request.service, request.cloud) {
             line.push_str(&format!("  ({}, {})", service.name(), cloud.name()));
         }
-        if request.inferred {
-            line.push_str("  (read from the SDK call)");
+        if request.named_in_words {
+            line.push_str("  (named in words)");
+        } else if request.inferred {
+            line.push_str("  (read from the SDK call or cmdlet)");
         }
         row(out, "Request", line)?;
         if let Some(permissions) = &request.permissions {
-            let shown = |list: &[String]| {
-                if list.is_empty() {
-                    "none".to_string()
-                } else {
-                    list.iter().take(4).cloned().collect::<Vec<_>>().join(", ")
-                }
-            };
-            row(
-                out,
-                "Needs",
-                format!(
-                    "delegated: {}; application: {}",
-                    shown(&permissions.delegated),
-                    shown(&permissions.application)
-                ),
-            )?;
+            row(out, "Needs", errdecode_core::permissions::needs_line(permissions))?;
         }
         if let Some(RequestTarget::User(user)) = &request.target {
             row(out, "User", user.clone())?;
@@ -479,5 +466,9 @@ pub fn stats_table(out: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(out, "variations       {}", stats.variations)?;
     writeln!(out, "causes           {}", stats.causes)?;
     writeln!(out, "products         {}", stats.products)?;
-    writeln!(out, "endpoints        {}", stats.endpoints)
+    writeln!(
+        out,
+        "endpoints        {} (method and path) on {} Graph paths",
+        stats.endpoints, stats.endpoint_paths
+    )
 }
