@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The reproductions of the hostile requests, on loopback: CPU time of each request against
 # `errdecode serve` with a 1 MiB input (the server's CPU time, read from /proc, before and
-# after), of each CLI call with a 4 MiB input, and /healthz latency while two of each hostile
-# request run at once. Linux only (reads /proc). Prints a table; stops what it started.
+# after), of each CLI call with a 4 MiB input (every shape of errdecode_core::hostile, decode
+# and token), and /healthz latency while two of each hostile request run at once. Linux only
+# (reads /proc). Prints a table; stops what it started.
 #
 #   bash bench/hostile.sh            # builds the release binary first
 #   BIN=target/release/errdecode bash bench/hostile.sh
@@ -66,8 +67,9 @@ request "GET /errors/{7,000-char id}/" "$U/errors/aadsts7000216$LONG_ID/"
 request "GET /api/v1/errors/{60,000-char id}" "$U/api/v1/errors/aadsts7000216$HUGE_ID"
 request "POST /api/v1/token 512 KiB of a." -H 'content-type: application/json' --data-binary "@$WORK/token.json" "$U/api/v1/token"
 request "POST /api/v1/token ~1 MiB of a." -H 'content-type: application/json' --data-binary "@$WORK/token-1m.json" "$U/api/v1/token"
-for name in dotted-words jwt-headers-dotted distinct-aadsts tenant-identifiers sdk-chains urls-one-line; do
-  request "POST /api/v1/decode 1 MiB $name" -H 'content-type: text/plain' --data-binary "@$WORK/1m/$name.txt" "$U/api/v1/decode"
+for file in "$WORK"/1m/*.txt; do
+  name=$(basename "$file" .txt)
+  request "POST /api/v1/decode 1 MiB $name" -H 'content-type: text/plain' --data-binary "@$file" "$U/api/v1/decode"
 done
 for name in dotted-words jwt-headers-dotted distinct-aadsts tenant-identifiers; do
   request "POST /decode (form) <1 MiB $name" -H 'content-type: application/x-www-form-urlencoded' --data-binary "@$WORK/$name.form" "$U/decode"
@@ -91,7 +93,8 @@ jobs -p | xargs -r kill 2>/dev/null || true
 wait 2>/dev/null || true
 
 echo "== CLI with a 4 MiB input (user + system CPU)"
-for name in dotted-words jwt-headers-dotted distinct-aadsts tenant-identifiers sdk-chains; do
+for file in "$WORK"/4m/*.txt; do
+  name=$(basename "$file" .txt)
   /usr/bin/time -f "errdecode decode 4 MiB $name: %U s user %S s sys" "$BIN" decode --format json "$WORK/4m/$name.txt" >/dev/null 2>"$WORK/time" || true
   tail -n 1 "$WORK/time"
   /usr/bin/time -f "errdecode token 4 MiB $name: %U s user %S s sys" "$BIN" token --format json "$WORK/4m/$name.txt" >/dev/null 2>"$WORK/time" || true
