@@ -41,6 +41,21 @@ pub struct DecodeDocument {
     pub notes: Vec<String>,
 }
 
+impl DecodeDocument {
+    /// The document as JSON (indented when `pretty`), with every signature and secret the
+    /// paste held redacted by `decoder` ([`crate::Decoder::redact`]): what every surface
+    /// writes.
+    pub fn to_json(&self, pretty: bool, decoder: &crate::Decoder) -> String {
+        let json =
+            if pretty { serde_json::to_string_pretty(self) } else { serde_json::to_string(self) }
+                .expect("the document is plain data");
+        match decoder.redact(&json) {
+            std::borrow::Cow::Owned(redacted) => redacted,
+            std::borrow::Cow::Borrowed(_) => json,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct MatchedError {
     pub id: String,

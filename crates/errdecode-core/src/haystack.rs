@@ -20,18 +20,43 @@ use regex_syntax::hir::{
     Repetition,
 };
 
+use crate::budget::Meter;
 use crate::text::ascii_boundaries;
 
-/// The normalized paste, with its ASCII-lower-cased copy for [`Caseless`] patterns.
+/// The normalized paste, with its ASCII-lower-cased copy for [`Caseless`] patterns, and the
+/// meter every stage charges its work to (see [`crate::budget`]).
 pub struct Haystack<'a> {
     text: &'a str,
     lower: String,
     words: Vec<(u32, u32)>,
+    meter: Meter,
 }
 
 impl<'a> Haystack<'a> {
     pub fn new(text: &'a str) -> Haystack<'a> {
-        Haystack { text, lower: text.to_ascii_lowercase(), words: crate::text::word_spans(text) }
+        Haystack::with_meter(text, Meter::unbounded())
+    }
+
+    /// A haystack whose readers charge their work to `meter`.
+    pub fn with_meter(text: &'a str, meter: Meter) -> Haystack<'a> {
+        meter.charge(2 * text.len() as u64);
+        Haystack {
+            text,
+            lower: text.to_ascii_lowercase(),
+            words: crate::text::word_spans(text),
+            meter,
+        }
+    }
+
+    /// Counts `steps` of work; `false` when the decode must stop (the loop that asks breaks
+    /// off and keeps what it has).
+    #[inline]
+    pub fn charge(&self, steps: u64) -> bool {
+        self.meter.charge(steps)
+    }
+
+    pub fn meter(&self) -> &Meter {
+        &self.meter
     }
 
     /// Where the words are (see [`crate::text::word_spans`]), found once for every reader

@@ -22,18 +22,21 @@
 //! options always gives the same document. The shells (the CLI, the web server) read files,
 //! keep the clock and print.
 
+pub mod budget;
 pub mod cause_search;
 pub mod cloud;
 pub mod document;
 pub mod encoding;
 pub mod extract;
 pub mod haystack;
+pub mod hostile;
 pub mod kb_check;
 pub mod matcher;
 pub mod mentions;
 pub mod normalize;
 pub mod permissions;
 pub mod rank;
+pub mod redact;
 pub mod requirements;
 pub mod signals;
 pub mod text;
@@ -54,12 +57,34 @@ use crate::mentions::MentionIndex;
 use crate::rank::Ranker;
 use crate::token::{SignatureState, TokenSource};
 
-/// What the caller knows that the paste does not.
+/// What the caller knows that the paste does not, and how much work it allows.
 #[derive(Debug, Clone, Default)]
 pub struct DecodeOptions {
     /// The current time (Unix seconds), for warning about tokens that are still live. `None`
     /// keeps the document independent of the clock.
     pub now: Option<i64>,
+    /// The most steps of work the decode may do (see [`budget`]); `None` for no bound.
+    pub max_steps: Option<u64>,
+    /// Set by the caller to stop the decode (a deadline passed); it then returns what it has.
+    pub cancel: Option<budget::Cancel>,
+}
+
+impl DecodeOptions {
+    fn meter(&self) -> budget::Meter {
+        budget::Meter::new(self.max_steps, self.cancel.clone())
+    }
+}
+
+/// The note a decode that ran out of budget carries.
+fn stopped_note(stopped: budget::Stopped, stage: &str) -> String {
+    match stopped {
+        budget::Stopped::Cancelled => format!(
+            "decoding was stopped at its deadline while {stage}; what was found until then is shown"
+        ),
+        budget::Stopped::OutOfSteps => format!(
+            "decoding used up its work budget while {stage}; what was found until then is shown"
+        ),
+    }
 }
 
 /// A knowledge base made ready for decoding. Build once, decode many times, share freely.
@@ -71,6 +96,8 @@ pub struct Decoder {
     /// Built from the knowledge base's table the first time a request needs it.
     permissions: OnceLock<PermissionIndex>,
     mentions: MentionIndex,
+    /// The knowledge base's own text as the redactor leaves it, read on first use.
+    own_text: OnceLock<redact::OwnText>,
 }
 
 impl Decoder {
@@ -81,7 +108,15 @@ impl Decoder {
         let vocabulary =
             CodeVocabulary::new(kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)));
         let mentions = MentionIndex::new(&kb.endpoint_mentions);
-        Decoder { kb, index, ranker, vocabulary, permissions: OnceLock::new(), mentions }
+        Decoder {
+            kb,
+            index,
+            ranker,
+            vocabulary,
+            permissions: OnceLock::new(),
+            mentions,
+            own_text: OnceLock::new(),
+        }
     }
 
     /// Uses another permission table (Microsoft's full permissions file, say).
@@ -101,12 +136,49 @@ impl Decoder {
         })
     }
 
-    /// Decodes a paste into the document of [`document`].
+    /// `text` through the one redactor ([`redact::redact`]), except for this knowledge base's
+    /// own text ([`redact::OwnText`]): what every surface writes. Redaction is for what was
+    /// pasted; the pages quoted in a diagnosis go out as written.
+    pub fn redact<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        redact::redact_except(text, || self.own_text())
+    }
+
+    /// The knowledge base's own text, for [`Decoder::redact`]: every string of its errors,
+    /// causes, products and tables.
+    pub fn own_text(&self) -> &redact::OwnText {
+        self.own_text.get_or_init(|| {
+            let value = serde_json::to_value(&self.kb).unwrap_or_default();
+            let mut texts = Vec::new();
+            strings(&value, &mut texts);
+            redact::OwnText::new(texts)
+        })
+    }
+
+    /// Decodes a paste into the document of [`document`]. The work stops when the options'
+    /// budget runs out or their [`budget::Cancel`] is set; the document then holds what was
+    /// found until then, and a note says so.
     pub fn decode(&self, paste: &[u8], options: &DecodeOptions) -> DecodeDocument {
+        self.decode_measured(paste, options).0
+    }
+
+    /// [`Decoder::decode`], with the steps of work it took (see [`budget`]): what the
+    /// complexity tests compare across sizes of input.
+    pub fn decode_measured(&self, paste: &[u8], options: &DecodeOptions) -> (DecodeDocument, u64) {
         let normalized = normalize::normalize(paste);
         let text = normalized.text.as_str();
-        let haystack = haystack::Haystack::new(text);
-        let mut facts = extract::extract(&haystack, &self.vocabulary);
+        let haystack = haystack::Haystack::with_meter(text, options.meter());
+        let mut stopped_at = None;
+        let mut stage = |name: &'static str| {
+            if stopped_at.is_none() && !haystack.meter().ok() {
+                stopped_at = Some(name);
+            }
+            stopped_at.is_none()
+        };
+        let mut facts = if stage("extracting facts") {
+            extract::extract(&haystack, &self.vocabulary)
+        } else {
+            Facts::default()
+        };
         // A request named in words (a cmdlet, an operation) when the paste shows none.
         if let Some(request) = self.mentions.infer(&facts, &haystack, || self.permissions()) {
             facts.requests.push(request.clone());
@@ -129,12 +201,20 @@ impl Decoder {
             request.requirements =
                 requirements::for_request(&self.kb.endpoint_requirements, request);
         }
-        let signals = signals::derive(&facts);
-        let matches = self.index.matches(&self.kb, &facts, &signals, &haystack);
+        let signals = if stage("deriving signals") { signals::derive(&facts) } else { Vec::new() };
+        let matches = if stage("matching known errors") {
+            self.index.matches(&self.kb, &facts, &signals, &haystack)
+        } else {
+            Vec::new()
+        };
         let in_context = facts.microsoft_context
             || matches.first().is_some_and(|m| m.score > matcher::OFF_DOMAIN_CEILING);
-        let (causes, ruled_out) =
-            self.ranker.rank(&self.kb, &matches, &signals, &haystack, in_context);
+        let (causes, ruled_out) = if stage("ranking causes") {
+            self.ranker.rank(&self.kb, &matches, &signals, &haystack, in_context)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        stage("finishing");
         let warnings = warnings(&facts, options);
 
         let matches: Vec<MatchedError> = matches
@@ -157,7 +237,11 @@ impl Decoder {
         let summary = summarize(&facts, &matches, recognised, normalized.text.trim().is_empty());
         let mut notes = normalized.notes;
         notes.append(&mut facts.notes);
-        DecodeDocument {
+        if let Some(stopped) = haystack.meter().stopped() {
+            notes.push(stopped_note(stopped, stopped_at.unwrap_or("extracting facts")));
+        }
+        let steps = haystack.meter().used();
+        let document = DecodeDocument {
             schema: SCHEMA,
             recognised,
             summary,
@@ -169,23 +253,48 @@ impl Decoder {
             ruled_out,
             warnings,
             notes,
-        }
+        };
+        (document, steps)
     }
 
     /// Decodes every token in `text` (a bare JWT, a header, a paste), for `errdecode token`.
+    /// Bounded as [`Decoder::decode`] is.
     pub fn decode_tokens(
         &self,
         text: &[u8],
         options: &DecodeOptions,
     ) -> (Vec<TokenReport>, Vec<Warning>) {
         let normalized = normalize::normalize(text);
-        let facts = extract::extract(&haystack::Haystack::new(&normalized.text), &self.vocabulary);
+        let haystack = haystack::Haystack::with_meter(&normalized.text, options.meter());
+        let facts = extract::extract(&haystack, &self.vocabulary);
         let warnings = warnings(&facts, options);
         (facts.tokens, warnings)
     }
 
+    /// Known errors close to an id that names none, for "did you mean" (see
+    /// [`KnowledgeBase::suggest`]).
+    pub fn suggest(&self, asked: &str) -> Vec<SearchHit> {
+        self.kb
+            .suggest(asked, SUGGESTIONS)
+            .into_iter()
+            .map(|index| {
+                let entry = &self.kb.errors[index];
+                SearchHit {
+                    index,
+                    id: entry.id.clone(),
+                    title: entry.title.clone(),
+                    product: entry.product.clone(),
+                    gist: entry.gist.clone(),
+                    score: 0.5,
+                }
+            })
+            .collect()
+    }
+
     /// Entries whose code, title, message or variations fit `query`, best first.
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
+        // Every entry is searched for every word of the query: a long query is cut first.
+        let query = text::first_chars(query, SEARCH_QUERY_CHARS);
         let query_lower = query.trim().to_ascii_lowercase();
         if query_lower.is_empty() {
             return Vec::new();
@@ -235,6 +344,22 @@ impl Decoder {
         hits
     }
 }
+
+/// Every string in `value`.
+fn strings<'v>(value: &'v serde_json::Value, out: &mut Vec<&'v str>) {
+    match value {
+        serde_json::Value::String(text) => out.push(text),
+        serde_json::Value::Array(items) => items.iter().for_each(|item| strings(item, out)),
+        serde_json::Value::Object(fields) => fields.values().for_each(|item| strings(item, out)),
+        _ => {}
+    }
+}
+
+/// The most of a search query that is searched for.
+pub const SEARCH_QUERY_CHARS: usize = 200;
+
+/// How many entries a "did you mean" offers.
+const SUGGESTIONS: usize = 5;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SearchHit {

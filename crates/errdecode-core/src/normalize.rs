@@ -33,12 +33,7 @@ static ANSI: LazyLock<Regex> = LazyLock::new(|| {
 static HTML_ENTITY: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(quot|amp|lt|gt|apos|nbsp));")
 });
-static JWT_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::text::re(r"\b(eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]*\.)([A-Za-z0-9_-]{8,})")
-});
-
-/// What a removed JWT signature leaves in the text: `<signature: N characters>`.
-pub const SIGNATURE_MARK: &str = "<signature: ";
+pub use crate::redact::SIGNATURE_MARK;
 
 static JSON_UNICODE_ESCAPE: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"\\u([0-9a-fA-F]{4})"));
@@ -114,41 +109,10 @@ pub fn normalize(bytes: &[u8]) -> Normalized {
     }
     // A signature is what makes a token usable. It is cut here, before anything can quote it
     // (messages, evidence, URLs); the token reader sees from the mark that one was there.
-    if text.contains("eyJ") {
-        text = cut_signatures(&text).unwrap_or(text);
+    if let Some(cut) = crate::redact::cut_signatures(&text) {
+        text = cut;
     }
     Normalized { text, notes, original_len, truncated, binary }
-}
-
-/// `text` with every JWT signature cut as [`normalize`] cuts it (for shells that send text
-/// out: answers, logs).
-pub fn strip_signatures(text: &str) -> String {
-    if text.contains("eyJ") {
-        cut_signatures(text).unwrap_or_else(|| text.to_string())
-    } else {
-        text.to_string()
-    }
-}
-
-/// The text with each JWT signature replaced by [`SIGNATURE_MARK`] and its length, or `None`
-/// when it holds none. Matches are found without capture groups (reading groups over a long
-/// token is slow): header and payload hold no dot, so the signature follows the second one.
-fn cut_signatures(text: &str) -> Option<String> {
-    let mut cut = String::with_capacity(text.len());
-    let mut copied = 0;
-    for signed in JWT_SIGNATURE.find_iter(text) {
-        let token = signed.as_str();
-        let signature_at = token.match_indices('.').nth(1).map_or(token.len(), |(dot, _)| dot + 1);
-        cut.push_str(&text[copied..signed.start() + signature_at]);
-        cut.push_str(SIGNATURE_MARK);
-        cut.push_str(&format!("{} characters>", token.len() - signature_at));
-        copied = signed.end();
-    }
-    if copied == 0 {
-        return None;
-    }
-    cut.push_str(&text[copied..]);
-    Some(cut)
 }
 
 /// Control bytes other than whitespace and ESC. Branch-free, in chunks a byte-wide counter
@@ -283,14 +247,14 @@ mod tests {
 
     #[test]
     fn signatures_are_cut_to_their_length() {
-        let text =
-            "a eyJhbGciOi.eyJhdWQiOi.c2lnbmF0dXJlLXBhcnQ b eyJ0eXAiOi.eyJ0aWQiOi.QUJDREVGR0hJSg c";
+        use crate::redact::cut_signatures;
+        let text = "a eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOi.c2lnbmF0dXJlLXBhcnQ b eyJ0eXAiOiJKV1QifQ.eyJ0aWQiOi.QUJDREVGR0hJSg c";
         let cut = cut_signatures(text).unwrap();
         assert_eq!(
             cut,
-            "a eyJhbGciOi.eyJhdWQiOi.<signature: 19 characters> b eyJ0eXAiOi.eyJ0aWQiOi.<signature: 14 characters> c"
+            "a eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOi.<signature: 19 characters> b eyJ0eXAiOiJKV1QifQ.eyJ0aWQiOi.<signature: 14 characters> c"
         );
-        assert_eq!(cut_signatures("eyJhbGciOi.eyJhdWQiOi. and no signature"), None);
+        assert_eq!(cut_signatures("eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOi. and no signature"), None);
     }
 
     #[test]

@@ -227,14 +227,19 @@ impl Ranker {
                     .map(|m| m.range())
             });
         }
+        // Each try reads at most RULE_WINDOW bytes, and a rule is tried at most RULE_TRIES
+        // times: a paste that repeats a rule's prefix without its match costs linear time.
+        let mut tries = vec![0u16; self.rules.len()];
         let prefix_hits =
             self.prefixes.iter().flat_map(|p| p.find_overlapping_iter(haystack.lower()));
         for hit in prefix_hits {
             let (index, start) = (self.prefix_rules[hit.pattern().as_usize()], hit.start());
-            if done[index] || !in_regions(start) {
+            if done[index] || tries[index] >= RULE_TRIES || !in_regions(start) {
                 continue;
             }
-            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+            tries[index] += 1;
+            let end = text.len().min(start + RULE_WINDOW);
+            let input = Input::new(text).range(start..end).anchored(Anchored::Yes);
             if let Some(m) = self.rules[index].regex().and_then(|regex| regex.find(input)) {
                 done[index] = true;
                 fired[index] = Some(m.range());
@@ -459,6 +464,11 @@ fn round3(value: f32) -> f32 {
 /// The parts of a long paste that text patterns are looked for in: the first 448 KiB and the
 /// last 64 KiB. Hundreds of patterns over megabytes of logs cost more than they find; codes,
 /// statuses and tokens are still read from the whole paste.
+/// How far past its prefix a cause pattern is read (its match is a phrase, not a page).
+const RULE_WINDOW: usize = 4096;
+/// How many places a cause pattern is tried at.
+const RULE_TRIES: u16 = 64;
+
 fn evidence_regions(text: &str) -> [Range<usize>; 2] {
     const HEAD: usize = 448 * 1024;
     const TAIL: usize = 64 * 1024;

@@ -66,3 +66,53 @@ proptest! {
         prop_assert!(!normalized.text.contains(escape), "escape left in {:?}", normalized.text);
     }
 }
+
+/// Pieces of what the redactor looks for, glued in any order: keys, separators, quotes,
+/// secret and token shapes, words, line breaks and marks.
+fn redactor_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("password".to_string()),
+        Just("Password: ".to_string()),
+        Just("pwd=".to_string()),
+        Just("client_secret=".to_string()),
+        Just(".WithClientSecret(\"".to_string()),
+        Just("-Password '".to_string()),
+        Just("-ClientSecret (ConvertTo-SecureString ".to_string()),
+        Just("Authorization: Basic ".to_string()),
+        Just("https://u:".to_string()),
+        Just("@".to_string()),
+        Just("abc8Q~".to_string()),
+        Just("aaaaaaaaaaaaaaaa".to_string()),
+        Just("EwA".to_string()),
+        Just("eyJhbGciOiJSUzI1NiJ9".to_string()),
+        Just(".".to_string()),
+        Just("&#46;".to_string()),
+        Just("\\n".to_string()),
+        Just("\n".to_string()),
+        Just("<redacted: 5 characters>".to_string()),
+        Just("secret".to_string()),
+        Just("the word".to_string()),
+        Just("\\\"".to_string()),
+        Just("%2E".to_string()),
+        Just("ewogICJhbGciOiAiUlMyNTYiCn0".to_string()),
+        Just("eyJ0eXAiOiJKV1QifQ".to_string()),
+        Just("   ".to_string()),
+        Just("8Q~".to_string()),
+        "[=:/+~@.a-z0-9\\-]{1,6}",
+        "[ -~]{0,12}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+    /// Redacted once is redacted for good, and leaves no signature.
+    #[test]
+    fn the_redactor_is_idempotent(parts in proptest::collection::vec(redactor_piece(), 0..40)) {
+        use errdecode_core::redact::{count_signatures, redact};
+        let text = parts.concat();
+        let once = redact(&text).into_owned();
+        prop_assert_eq!(count_signatures(&once), 0, "{:?} -> {:?}", text, once);
+        prop_assert_eq!(redact(&once).into_owned(), once.clone(), "{:?}", text);
+    }
+}

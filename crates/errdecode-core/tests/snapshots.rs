@@ -24,7 +24,7 @@ fn every_regression_case_gives_its_recorded_document() {
     assert!(cases.len() >= 20, "the regression cases are missing from {}", root.display());
     for dir in cases {
         let paste = std::fs::read(dir.join("paste.txt")).unwrap();
-        let doc = decoder.decode(&paste, &DecodeOptions { now: Some(NOW) });
+        let doc = decoder.decode(&paste, &DecodeOptions { now: Some(NOW), ..Default::default() });
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         insta::with_settings!({
             snapshot_path => &dir,

@@ -63,7 +63,10 @@ fn secret_paste() -> String {
 }
 
 fn diagnosis_of(paste: &str) -> Diagnosis {
-    let doc = DECODER.decode(paste.as_bytes(), &DecodeOptions { now: Some(1_700_000_100) });
+    let doc = DECODER.decode(
+        paste.as_bytes(),
+        &DecodeOptions { now: Some(1_700_000_100), ..Default::default() },
+    );
     Diagnosis::from_document(&doc)
 }
 

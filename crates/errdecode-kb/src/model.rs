@@ -129,7 +129,55 @@ impl KnowledgeBase {
     pub fn entries_listing(&self, cause: usize) -> &[usize] {
         self.index().listed_by.get(cause).map_or(&[], Vec::as_slice)
     }
+
+    /// Errors close to `asked`, an id or code that names none (`aadsts7000216` finds
+    /// `aadsts7000215`): the indices of at most `limit` entries, best first. Entries whose id
+    /// or a code shares the longest prefix with it (five characters at least) come first;
+    /// without one, entries whose title holds most of its words. Only the first
+    /// [`SUGGEST_CHARS`] characters are read, and each entry is compared once, so the cost is
+    /// bounded whatever is asked.
+    pub fn suggest(&self, asked: &str, limit: usize) -> Vec<usize> {
+        let asked: String = asked
+            .chars()
+            .take(SUGGEST_CHARS)
+            .map(|c| if c == '_' || c == '-' { ' ' } else { c.to_ascii_lowercase() })
+            .collect();
+        let asked = asked.trim();
+        let words: Vec<&str> = asked.split_whitespace().filter(|w| w.len() >= 3).collect();
+        let prefix = |key: &str| {
+            let key = key.bytes().map(|b| if b == b'-' || b == b'_' { b' ' } else { b });
+            key.zip(asked.bytes()).take_while(|(k, a)| k.eq_ignore_ascii_case(a)).count()
+        };
+        let mut scored: Vec<(usize, usize, usize)> = self
+            .errors
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                let shared = std::iter::once(entry.id.as_str())
+                    .chain(entry.codes.iter().map(String::as_str))
+                    .map(prefix)
+                    .max()
+                    .unwrap_or(0);
+                let title = entry.title.to_ascii_lowercase();
+                let found = words.iter().filter(|w| title.contains(**w)).count();
+                (index, shared, found)
+            })
+            .collect();
+        let by_prefix = scored.iter().any(|&(_, shared, _)| shared >= 5);
+        if by_prefix {
+            scored.retain(|&(_, shared, _)| shared >= 5);
+            scored.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+        } else {
+            let wanted = words.len().div_ceil(2).max(1);
+            scored.retain(|&(_, _, found)| found >= wanted);
+            scored.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        }
+        scored.into_iter().take(limit).map(|(index, ..)| index).collect()
+    }
 }
+
+/// The most of an id that [`KnowledgeBase::suggest`] reads.
+pub const SUGGEST_CHARS: usize = 200;
 
 /// Where an entry was written, for messages that point back at it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,11 +12,10 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
-use errdecode_core::DecodeOptions;
+use errdecode_core::Decoder;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, ErrorInfo};
-use crate::privacy;
 use crate::server::AppState;
 use crate::urls;
 
@@ -49,7 +48,7 @@ pub fn routes() -> Vec<ApiRoute> {
 }
 
 /// The body of an error answer: `{"error": {"status": 413, "title": ..., "message": ...}}`.
-pub fn error_json(status: StatusCode, info: &ErrorInfo) -> Vec<u8> {
+pub fn error_json(decoder: &Decoder, status: StatusCode, info: &ErrorInfo) -> Vec<u8> {
     #[derive(Serialize)]
     struct Suggestion<'a> {
         id: &'a str,
@@ -75,7 +74,7 @@ pub fn error_json(status: StatusCode, info: &ErrorInfo) -> Vec<u8> {
     };
     let json = serde_json::to_vec(&serde_json::json!({ "error": body }))
         .expect("an error body is plain data");
-    match privacy::strip_signatures(&String::from_utf8_lossy(&json)) {
+    match decoder.redact(&String::from_utf8_lossy(&json)) {
         std::borrow::Cow::Owned(stripped) => stripped.into_bytes(),
         std::borrow::Cow::Borrowed(_) => json,
     }
@@ -83,13 +82,14 @@ pub fn error_json(status: StatusCode, info: &ErrorInfo) -> Vec<u8> {
 
 /// A JSON answer. Anything computed from a paste goes out with its signatures stripped.
 fn json_response(
+    decoder: &Decoder,
     value: &impl Serialize,
     cache_control: &'static str,
 ) -> Result<Response, AppError> {
     let mut json = serde_json::to_string(value)
         .map_err(|e| AppError::Internal(format!("serializing an answer: {e}")))?;
-    // Copied only when a signature had to be cut (the decoder leaves none, so: never).
-    if let std::borrow::Cow::Owned(stripped) = privacy::strip_signatures(&json) {
+    // Copied only when a signature or a secret had to be cut.
+    if let std::borrow::Cow::Owned(stripped) = decoder.redact(&json) {
         json = stripped;
     }
     Ok((
@@ -154,7 +154,7 @@ async fn decode(
 ) -> Result<Response, AppError> {
     let paste = paste_from(&state, &headers, body)?;
     let document = state.decode(paste).await?;
-    json_response(&document, "no-store")
+    json_response(state.site().decoder(), &document, "no-store")
 }
 
 async fn token(
@@ -163,16 +163,12 @@ async fn token(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let text = paste_from(&state, &headers, body)?;
-    let options = DecodeOptions {
-        now: Some(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0),
-        ),
-    };
-    let (tokens, warnings) = state.site().decoder().decode_tokens(&text, &options);
-    json_response(&serde_json::json!({ "tokens": tokens, "warnings": warnings }), "no-store")
+    let (tokens, warnings) = state.decode_tokens(text).await?;
+    json_response(
+        state.site().decoder(),
+        &serde_json::json!({ "tokens": tokens, "warnings": warnings }),
+        "no-store",
+    )
 }
 
 #[derive(Deserialize)]
@@ -221,7 +217,7 @@ async fn list_errors(
             url: urls::error(&e.id),
         })
         .collect();
-    json_response(&rows, "public, max-age=300")
+    json_response(state.site().decoder(), &rows, "public, max-age=300")
 }
 
 async fn show_error(
@@ -234,11 +230,8 @@ async fn show_error(
         .or_else(|| site.error(&id.to_ascii_lowercase()))
         .or_else(|| site.error_for_code(&id));
     match entry {
-        Some(entry) => json_response(entry, "public, max-age=300"),
-        None => Err(AppError::NotFound {
-            asked: Some(id.chars().take(120).collect()),
-            suggestions: crate::server::suggestions(site, &id),
-        }),
+        Some(entry) => json_response(state.site().decoder(), entry, "public, max-age=300"),
+        None => Err(crate::server::not_found_for(&state, &id)),
     }
 }
 
@@ -260,10 +253,14 @@ async fn show_cause(
         Some(index) => {
             let cause = &site.kb().causes[index];
             let errors = site.errors_listing_cause(index).map(|e| e.id.as_str()).collect();
-            json_response(&CauseDocument { cause, errors }, "public, max-age=300")
+            json_response(
+                state.site().decoder(),
+                &CauseDocument { cause, errors },
+                "public, max-age=300",
+            )
         }
         None => Err(AppError::NotFound {
-            asked: Some(id.chars().take(120).collect()),
+            asked: Some(id.chars().take(crate::server::ASKED_LIMIT).collect()),
             suggestions: Vec::new(),
         }),
     }
@@ -283,6 +280,7 @@ async fn openapi() -> Response {
 async fn healthz(State(state): State<AppState>) -> Result<Response, AppError> {
     let kb = state.site().kb();
     json_response(
+        state.site().decoder(),
         &serde_json::json!({
             "status": "ok",
             "schema": errdecode_core::SCHEMA,

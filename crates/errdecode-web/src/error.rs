@@ -49,6 +49,11 @@ impl ErrorInfo {
                 "The request took too long to arrive or to answer. Try again.".to_string(),
             ),
             413 => ("Paste too large", too_large_message(body_limit)),
+            414 => ("Address too long", "The address of this request is too long.".to_string()),
+            431 => (
+                "Headers too large",
+                "The request's headers are too large.".to_string(),
+            ),
             415 => ("Unsupported content type", "The body's content type is not accepted here.".to_string()),
             429 | 503 => (
                 "Busy",

@@ -11,15 +11,16 @@
 //! name carries a hash of its content, so both can cache it for a year.
 //!
 //! Privacy is a design constraint, not a feature: the browser strips JWT signatures before a
-//! paste is sent (`static/app.js`), every page and API answer passes through
-//! [`privacy::strip_signatures`] on its way out, and the server logs method, path, status and
-//! latency only, never a body or a query string.
+//! paste is sent (`static/app.js`), every page and API answer passes through the redactor
+//! on its way out ([`privacy`]: the knowledge base's own text goes out as written), and the
+//! server logs method, path, status and latency only, never a body or a query string.
 //!
 //! This is the only crate of the workspace that knows HTTP. The decoder it wraps does no I/O;
 //! the command line starts the server ([`serve_forever`]) and the export ([`export::export`]).
 
 pub mod api;
 pub mod assets;
+mod connection;
 pub mod error;
 pub mod export;
 pub mod feedback;

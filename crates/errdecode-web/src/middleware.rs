@@ -1,11 +1,13 @@
 //! The middleware every response passes through: the request log, the security headers, and
 //! the bodies of error responses.
 
+use std::sync::Mutex;
 use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderValue};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -16,26 +18,91 @@ use crate::server::AppState;
 /// `/static/`, and the static search page fetches its index from the same origin.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// The most of a path a log line holds.
+const LOGGED_PATH_CHARS: usize = 200;
+/// Request lines written per second at most; the rest are counted, and the count is written
+/// with the next second's first line. A flood of requests cannot fill a disk with its log.
+const LOG_LINES_PER_SECOND: u32 = 200;
+
+/// Which second the log is in, how many lines it wrote in it, and how many it left out.
+static LOG_RATE: Mutex<(u64, u32, u64)> = Mutex::new((0, 0, 0));
+
+/// Whether a request line may be written now, and how many were left out before it.
+fn log_line_allowed() -> (bool, u64) {
+    let second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut rate = LOG_RATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (current, written, skipped) = &mut *rate;
+    if *current != second {
+        *current = second;
+        *written = 0;
+    }
+    if *written >= LOG_LINES_PER_SECOND {
+        *skipped += 1;
+        return (false, 0);
+    }
+    *written += 1;
+    (true, std::mem::take(skipped))
+}
+
 /// One line per request: method, path, status, latency. Never the query string (searches)
-/// nor a body (pastes): both can hold what people would not want in a log.
+/// nor a body (pastes): both can hold what people would not want in a log. The path is
+/// written redacted (a segment that looks like a token or a secret becomes its length) and
+/// cut, and at most [`LOG_LINES_PER_SECOND`] lines are written a second.
 pub async fn log_requests(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_string();
+    let path = errdecode_core::redact::redact_path(request.uri().path(), LOGGED_PATH_CHARS);
     let response = next.run(request).await;
-    tracing::info!(
-        method = %method,
-        path = %path,
-        status = response.status().as_u16(),
-        latency_ms = format_args!("{:.2}", started.elapsed().as_secs_f64() * 1000.0),
-        "request"
-    );
+    let (allowed, skipped) = log_line_allowed();
+    if skipped > 0 {
+        tracing::info!(
+            skipped,
+            "request lines left out (more than {LOG_LINES_PER_SECOND} a second)"
+        );
+    }
+    if allowed {
+        tracing::info!(
+            method = %method,
+            path = %path,
+            status = response.status().as_u16(),
+            latency_ms = format_args!("{:.2}", started.elapsed().as_secs_f64() * 1000.0),
+            "request"
+        );
+    }
     response
+}
+
+/// The longest request target answered (longer ones get 414), and the most header bytes
+/// (more get 431). The HTTP library has limits of its own, higher: these come first, so that
+/// the answer goes through the layers (security headers, error body) like any other.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Answers 414 and 431 for request targets and header sets over [`MAX_URI_BYTES`] and
+/// [`MAX_HEADER_BYTES`], before any handler reads them.
+pub async fn bound_requests(request: Request, next: Next) -> Response {
+    let uri_bytes = request.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if uri_bytes > MAX_URI_BYTES {
+        return StatusCode::URI_TOO_LONG.into_response();
+    }
+    let header_bytes: usize =
+        request.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE.into_response();
+    }
+    next.run(request).await
 }
 
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+    add_security_headers(response.headers_mut());
+    response
+}
+
+/// The headers every answer carries, the server's own error answers included.
+pub fn add_security_headers(headers: &mut axum::http::HeaderMap) {
     headers
         .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -46,7 +113,6 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
-    response
 }
 
 /// Writes the body of every response of 400 or more: a page for the site, JSON under
@@ -69,7 +135,7 @@ pub async fn render_errors(
         .unwrap_or_else(|| ErrorInfo::for_status(status, state.limits().body_bytes));
     let body = if wants_json {
         parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        Body::from(crate::api::error_json(status, &info))
+        Body::from(crate::api::error_json(state.site().decoder(), status, &info))
     } else {
         parts
             .headers

@@ -1143,7 +1143,7 @@ pub fn render_search_index(site: &Site) -> String {
             .collect(),
     };
     let json = serde_json::to_string(&index).expect("the index is plain data");
-    crate::privacy::strip_signatures(&json).into_owned()
+    site.decoder().redact(&json).into_owned()
 }
 
 #[cfg(test)]

@@ -19,7 +19,8 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use errdecode_core::{DecodeDocument, DecodeOptions};
+use errdecode_core::budget::Cancel;
+use errdecode_core::{DecodeDocument, DecodeOptions, TokenReport, Warning};
 use serde::Deserialize;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -27,7 +28,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::error::{AppError, ErrorInfo};
-use crate::middleware::{log_requests, render_errors, security_headers};
+use crate::middleware::{bound_requests, log_requests, render_errors, security_headers};
 use crate::pages::{self, PasteInput};
 use crate::site::Site;
 use crate::{api, urls};
@@ -106,6 +107,10 @@ struct Inner {
     site: Arc<Site>,
     cache: PageCache,
     limits: Limits,
+    /// Large pastes decoded at once: one fewer than the cores, so that a core is always left
+    /// for the async workers (a flood of large pastes queues here, and cannot slow `/healthz`
+    /// or the pages down).
+    heavy: tokio::sync::Semaphore,
     feedback: Option<Arc<crate::feedback::Feedback>>,
 }
 
@@ -122,7 +127,9 @@ impl AppState {
 
     pub fn with_limits(site: Arc<Site>, limits: Limits) -> AppState {
         let cache = PageCache::new(&site);
-        AppState { inner: Arc::new(Inner { site, cache, limits, feedback: None }) }
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let heavy = tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1));
+        AppState { inner: Arc::new(Inner { site, cache, limits, heavy, feedback: None }) }
     }
 
     /// The same state taking feedback (`serve --feedback-db`); call before the state is shared.
@@ -151,12 +158,48 @@ impl AppState {
 
     /// Decodes a paste, on the blocking pool when it is large.
     pub async fn decode(&self, paste: Vec<u8>) -> Result<DecodeDocument, AppError> {
-        let options = DecodeOptions { now: Some(unix_now()) };
+        self.off_the_workers(paste, |site, paste, options| site.decoder().decode(paste, options))
+            .await
+    }
+
+    /// Decodes the tokens in a paste, on the blocking pool when it is large.
+    pub async fn decode_tokens(
+        &self,
+        paste: Vec<u8>,
+    ) -> Result<(Vec<TokenReport>, Vec<Warning>), AppError> {
+        self.off_the_workers(paste, |site, paste, options| {
+            site.decoder().decode_tokens(paste, options)
+        })
+        .await
+    }
+
+    /// Runs `work` on a paste: inline when it is small, else on the blocking pool so that it
+    /// does not hold up the requests that share its worker thread. The work stops when this
+    /// future is dropped (the request's deadline passed, or its client went away): the
+    /// timeout frees the thread, not just the connection.
+    async fn off_the_workers<T: Send + 'static>(
+        &self,
+        paste: Vec<u8>,
+        work: fn(&Site, &[u8], &DecodeOptions) -> T,
+    ) -> Result<T, AppError> {
+        let cancel = Cancel::new();
+        let options = DecodeOptions {
+            now: Some(unix_now()),
+            cancel: Some(cancel.clone()),
+            ..Default::default()
+        };
         if paste.len() <= self.limits().inline_decode_bytes {
-            return Ok(self.site().decoder().decode(&paste, &options));
+            return Ok(work(self.site(), &paste, &options));
         }
+        let _stop_when_dropped = cancel.on_drop();
+        let _slot = self
+            .inner
+            .heavy
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal("the decode queue is closed".to_string()))?;
         let site = Arc::clone(&self.inner.site);
-        tokio::task::spawn_blocking(move || site.decoder().decode(&paste, &options))
+        tokio::task::spawn_blocking(move || work(&site, &paste, &options))
             .await
             .map_err(|error| AppError::Internal(format!("the decode task failed: {error}")))
     }
@@ -246,6 +289,7 @@ pub fn app(state: AppState) -> Router {
         .layer(GlobalConcurrencyLimitLayer::new(limits.concurrency))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.timeout))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(from_fn(bound_requests))
         .layer(from_fn_with_state(state.clone(), render_errors))
         .layer(from_fn(security_headers))
         .layer(from_fn(log_requests))
@@ -301,7 +345,10 @@ pub async fn serve(
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(hyper_util::rt::TokioTimer::new())
             .header_read_timeout(limits.header_timeout)
-            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            .serve_connection(
+                crate::connection::SecureErrors::new(hyper_util::rt::TokioIo::new(stream)),
+                service,
+            );
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A client that goes away mid-request is not the server's error.
@@ -382,8 +429,11 @@ pub fn init_logging() {
             "trace" => tracing::Level::TRACE,
             _ => tracing::Level::INFO,
         };
+    // Colour only on a terminal: a log file gets plain lines.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .with_target(false)
+        .with_ansi(ansi)
         .with_max_level(level)
         .with_writer(std::io::stderr)
         // Colour codes only on a terminal: a log redirected to a file stays plain text.
@@ -412,24 +462,13 @@ async fn add_slash(uri: Uri) -> Redirect {
 }
 
 /// At most this much of an address is echoed back or searched for.
-const ASKED_LIMIT: usize = 120;
+pub(crate) const ASKED_LIMIT: usize = 120;
 
-fn not_found_for(state: &AppState, asked: &str) -> AppError {
+/// A 404 for an id that names nothing, with what comes close (a bounded lookup, whatever the
+/// length of what was asked).
+pub(crate) fn not_found_for(state: &AppState, asked: &str) -> AppError {
     let asked: String = asked.chars().take(ASKED_LIMIT).collect();
-    AppError::NotFound { suggestions: suggestions(state.site(), &asked), asked: Some(asked) }
-}
-
-/// Entries close to an id that does not exist: a search for its words, then for shorter and
-/// shorter prefixes (`aadsts7000216` finds `aadsts7000215`).
-pub(crate) fn suggestions(site: &Site, asked: &str) -> Vec<errdecode_core::SearchHit> {
-    let mut query = asked.replace(['-', '_'], " ").trim().to_string();
-    loop {
-        let hits = site.decoder().search(&query, 5);
-        if !hits.is_empty() || query.chars().count() <= 4 {
-            return hits;
-        }
-        query.pop();
-    }
+    AppError::NotFound { suggestions: state.site().decoder().suggest(&asked), asked: Some(asked) }
 }
 
 async fn product_page(

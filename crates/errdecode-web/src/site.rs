@@ -22,7 +22,7 @@ impl Site {
     /// does not compile, which the tests of this crate rule out.
     pub fn new(decoder: Arc<Decoder>) -> Result<Site, minijinja::Error> {
         let assets = Assets::embedded();
-        let env = templates::environment(decoder.kb(), &assets)?;
+        let env = templates::environment(Arc::clone(&decoder), &assets)?;
         Ok(Site { decoder, env, assets })
     }
 

@@ -1,13 +1,15 @@
 //! The template environment: the embedded templates, the filters and functions they use, and
-//! an output formatter that escapes every value and strips JWT signatures from it.
+//! an output formatter that escapes every value and redacts it.
 
-use errdecode_kb::KnowledgeBase;
+use std::sync::Arc;
+
+use errdecode_core::Decoder;
 use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind, Output, State};
 use serde::Serialize;
 
 use crate::assets::Assets;
-use crate::{markdown, privacy, urls};
+use crate::{markdown, urls};
 
 /// The templates, embedded so that the binary is the whole site.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -33,13 +35,19 @@ struct NavProduct {
 }
 
 pub(crate) fn environment(
-    kb: &KnowledgeBase,
+    decoder: Arc<Decoder>,
     assets: &Assets,
 ) -> Result<Environment<'static>, Error> {
     let mut env = Environment::new();
     // `.html` templates escape every value (minijinja's default); the formatter below adds
-    // signature stripping on top of that escaping.
-    env.set_formatter(format_value);
+    // the redactor on top of that escaping.
+    let nav: Vec<NavProduct> = decoder
+        .kb()
+        .products
+        .iter()
+        .map(|p| NavProduct { id: p.id.clone(), name: p.name.clone(), url: urls::product(&p.id) })
+        .collect();
+    env.set_formatter(move |out, state, value| format_value(&decoder, out, state, value));
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     for (name, source) in TEMPLATES {
@@ -54,11 +62,6 @@ pub(crate) fn environment(
     env.add_global("causes_path", urls::CAUSES);
     env.add_global("openapi_path", urls::OPENAPI);
     env.add_global("search_index_path", urls::SEARCH_INDEX);
-    let nav: Vec<NavProduct> = kb
-        .products
-        .iter()
-        .map(|p| NavProduct { id: p.id.clone(), name: p.name.clone(), url: urls::product(&p.id) })
-        .collect();
     env.add_global("nav_products", Value::from_serialize(&nav));
 
     env.add_function("error_url", |id: &str| urls::error(id));
@@ -77,13 +80,19 @@ pub(crate) fn environment(
 }
 
 /// Escapes every string (`&`, `<`, `>`, `"`, `'`: enough for text and quoted attributes,
-/// and it leaves URLs readable), after removing JWT signatures from it. Markdown the site
-/// rendered itself is marked safe and written as it is, signatures stripped all the same.
-fn format_value(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> Result<(), Error> {
+/// and it leaves URLs readable), after removing signatures and secrets from it (the
+/// knowledge base's own text excepted: [`Decoder::redact`]). Markdown the site rendered
+/// itself is marked safe and written as it is, redacted all the same.
+fn format_value(
+    decoder: &Decoder,
+    out: &mut Output<'_>,
+    state: &State<'_, '_>,
+    value: &Value,
+) -> Result<(), Error> {
     let Some(text) = value.as_str() else {
         return minijinja::escape_formatter(out, state, value);
     };
-    let text = privacy::strip_signatures(text);
+    let text = decoder.redact(text);
     let write_error = |_| Error::new(ErrorKind::WriteFailure, "the page could not be written");
     if value.is_safe() || matches!(state.auto_escape(), minijinja::AutoEscape::None) {
         return out.write_str(&text).map_err(write_error);

@@ -6,9 +6,10 @@
 
   document.documentElement.classList.add("js");
 
-  // A compact JWS: base64url header starting a JSON object ("eyJ"), a payload, a signature.
-  // The server uses the same pattern; keep the two in step (src/privacy.rs).
-  var SIGNED_JWT = /(eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.)[A-Za-z0-9_-]+/g;
+  // A compact JWS: a base64 header starting a JSON object ("eyJ", "eyAi", "ewog"), a payload,
+  // a signature (base64url or standard), the dots perhaps written as entities. The server's
+  // redactor (errdecode-core, src/redact.rs) removes these and more: wrapped tokens, secrets.
+  var SIGNED_JWT = /((?:eyJ|eyAi|ewog|ewoJ|ew0K)[A-Za-z0-9_+\/-]{4,}(?:\.|&#46;|%2[eE])[A-Za-z0-9_+\/-]*(?:\.|&#46;|%2[eE]))[A-Za-z0-9_+\/-]+=*/g;
 
   function countSignatures(text) {
     var matches = text.match(SIGNED_JWT);

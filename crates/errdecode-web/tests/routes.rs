@@ -384,7 +384,9 @@ async fn the_decode_api_answers_the_cli_document() {
     // Through text, as the CLI prints it: an f32 read back from text is not the f32 widened.
     let expected: serde_json::Value = serde_json::from_str(
         &serde_json::to_string(
-            &site().decoder().decode(paste.as_bytes(), &DecodeOptions { now: Some(0) }),
+            &site()
+                .decoder()
+                .decode(paste.as_bytes(), &DecodeOptions { now: Some(0), ..Default::default() }),
         )
         .unwrap(),
     )

@@ -73,13 +73,15 @@ impl ErrdecodeServer {
         ErrdecodeServer { decoder, clock, tool_router: Self::tool_router() }
     }
 
+    fn options(&self) -> DecodeOptions {
+        DecodeOptions { now: Some((self.clock)()), ..Default::default() }
+    }
+
     #[tool(
         description = "Decode a pasted Microsoft cloud error (Microsoft Graph, Entra ID AADSTS sign-in errors, Graph PowerShell, MSAL, Exchange Online, SharePoint, Teams, Intune): the known error, the root causes ranked by the evidence in the paste (with that evidence), the causes the paste rules out and why, the decoded token, and warnings about live tokens or secrets. Offline and deterministic. Returns the errdecode.decode/1 document."
     )]
     fn decode(&self, Parameters(request): Parameters<DecodeRequest>) -> CallToolResult {
-        let doc = self
-            .decoder
-            .decode(request.text.as_bytes(), &DecodeOptions { now: Some((self.clock)()) });
+        let doc = self.decoder.decode(request.text.as_bytes(), &self.options());
         let mut summary = doc.summary.clone();
         for (i, cause) in doc.causes.iter().take(3).enumerate() {
             summary.push_str(&format!(
@@ -100,7 +102,7 @@ impl ErrdecodeServer {
         for warning in &doc.warnings {
             summary.push_str(&format!("\nWarning: {}", warning.message));
         }
-        answer(&request.text, summary, json!(doc), false)
+        answer(&self.decoder, &request.text, summary, json!(doc), false)
     }
 
     #[tool(
@@ -112,9 +114,8 @@ impl ErrdecodeServer {
             Some(Err(message)) => return invalid(message),
             None => (self.clock)(),
         };
-        let (reports, warnings) = self
-            .decoder
-            .decode_tokens(request.token.as_bytes(), &DecodeOptions { now: Some((self.clock)()) });
+        let (reports, warnings) =
+            self.decoder.decode_tokens(request.token.as_bytes(), &self.options());
         let options =
             ValidationOptions { at: Some(at), audience: request.aud, issuer: request.iss };
         let verdict = verdict(reports, warnings, &options);
@@ -133,7 +134,7 @@ impl ErrdecodeServer {
                 .collect();
             format!("Problems found:\n{}", problems.join("\n"))
         };
-        answer(&request.token, summary, json!(verdict), false)
+        answer(&self.decoder, &request.token, summary, json!(verdict), false)
     }
 
     #[tool(
@@ -143,7 +144,7 @@ impl ErrdecodeServer {
         match crate::commands::show::find_error(&self.decoder, &request.id) {
             Some(entry) => {
                 let summary = format!("{} ({}): {}", entry.title, entry.id, entry.gist);
-                answer(&request.id, summary, json!(entry), false)
+                answer(&self.decoder, &request.id, summary, json!(entry), false)
             }
             None => not_found(&self.decoder, &request.id, "error"),
         }
@@ -156,7 +157,7 @@ impl ErrdecodeServer {
         match self.decoder.kb().cause(&request.id.trim().to_ascii_lowercase()) {
             Some(cause) => {
                 let summary = format!("{} ({}): {}", cause.title, cause.id, cause.summary);
-                answer(&request.id, summary, json!(cause), false)
+                answer(&self.decoder, &request.id, summary, json!(cause), false)
             }
             None => not_found(&self.decoder, &request.id, "cause"),
         }
@@ -172,7 +173,7 @@ impl ErrdecodeServer {
         } else {
             hits.iter().map(|h| format!("{}: {}", h.id, h.title)).collect::<Vec<_>>().join("\n")
         };
-        answer(&request.query, summary, json!({ "hits": hits }), false)
+        answer(&self.decoder, &request.query, summary, json!({ "hits": hits }), false)
     }
 }
 
@@ -200,22 +201,31 @@ fn invalid(message: String) -> CallToolResult {
 }
 
 fn not_found(decoder: &Decoder, id: &str, what: &str) -> CallToolResult {
+    let id = errdecode_core::text::first_chars(id, errdecode_kb::SUGGEST_CHARS);
     let hits = crate::commands::show::suggestions(decoder, id);
-    let mut message = format!("No {what} with the id `{id}`.");
+    let shown = errdecode_core::text::first_chars(id, crate::commands::show::SHOWN_ID_CHARS);
+    let mut message = format!("No {what} with the id `{shown}`.");
     if !hits.is_empty() {
         let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
         message.push_str(&format!(" Did you mean: {}?", ids.join(", ")));
     }
     let value = json!({"found": false, "message": message, "suggestions": hits});
-    answer(id, message, value, true)
+    answer(decoder, id, message, value, true)
 }
 
 /// The answer: the summary, then the document as JSON text, and the document as structured
-/// content; scrubbed of every signature and secret the request held.
-fn answer(request: &str, summary: String, value: Value, is_error: bool) -> CallToolResult {
+/// content; through the one redactor (`errdecode_core::redact`), and scrubbed of every
+/// signature and secret the request held besides.
+fn answer(
+    decoder: &Decoder,
+    request: &str,
+    summary: String,
+    value: Value,
+    is_error: bool,
+) -> CallToolResult {
     let secrets = secrets_in(request);
     let scrub = |text: String| -> String {
-        let text = errdecode_core::normalize::strip_signatures(&text);
+        let text = decoder.redact(&text).into_owned();
         secrets.iter().fold(text, |text, secret| text.replace(secret.as_str(), &preview(secret)))
     };
     let json_text = scrub(serde_json::to_string_pretty(&value).unwrap_or_default());
@@ -229,12 +239,9 @@ fn answer(request: &str, summary: String, value: Value, is_error: bool) -> CallT
     result
 }
 
-static SECRET_PARAM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)\b(?:client[_-]?secret|clientsecret|secret[_-]?value|azure_client_secret|app[_-]?secret|password)["']?\s*[:=]\s*["']?([^\s"'&,;)<>]{6,})"#,
-    )
-    .expect("secret pattern")
-});
+/// The shortest secret value scrubbed from an answer wherever it appears (a shorter one
+/// would take words of the answer with it).
+const MIN_SCRUBBED_CHARS: usize = 6;
 static SECRET_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{20,}").expect("secret shape")
 });
@@ -242,17 +249,25 @@ static JWT_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.([A-Za-z0-9_-]{8,})").expect("jwt")
 });
 
+/// The most distinct secrets of a request scrubbed one by one from its answer.
+const MAX_SCRUBBED: usize = 64;
+
 /// Every secret value and JWT signature in the request, longest first.
 fn secrets_in(text: &str) -> Vec<String> {
-    let mut found: Vec<String> = SECRET_PARAM
-        .captures_iter(text)
-        .filter_map(|c| c.get(1))
-        .chain(SECRET_SHAPE.find_iter(text))
-        .chain(JWT_SIGNATURE.captures_iter(text).filter_map(|c| c.get(1)))
-        .map(|m| m.as_str().to_string())
+    // The secrets the one redactor finds (so not the words after a `password:` in a
+    // sentence), with the shapes of a secret and of a signature besides.
+    let mut found: Vec<String> = errdecode_core::redact::secret_values(text)
+        .into_iter()
+        .filter(|value| value.chars().count() >= MIN_SCRUBBED_CHARS)
+        .chain(SECRET_SHAPE.find_iter(text).map(|m| m.as_str()))
+        .chain(JWT_SIGNATURE.captures_iter(text).filter_map(|c| c.get(1)).map(|m| m.as_str()))
+        .map(str::to_string)
         .collect();
     found.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     found.dedup();
+    // Each is replaced in the whole answer: a request with thousands of them keeps the
+    // longest (the redactor has removed every shape it knows before these run).
+    found.truncate(MAX_SCRUBBED);
     found
 }
 
@@ -275,10 +290,15 @@ pub async fn serve(decoder: Arc<Decoder>, clock: fn() -> i64) -> anyhow::Result<
 mod tests {
     use super::*;
 
+    fn decoder() -> Decoder {
+        Decoder::new(errdecode_kb::load_embedded().expect("valid knowledge base"))
+    }
+
     #[test]
     fn secrets_and_signatures_are_scrubbed() {
         let request = "client_secret=abc8Q~aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&x=1 Bearer eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJl";
         let result = answer(
+            &decoder(),
             request,
             "summary abc8Q~aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
             json!({"echo": request}),
@@ -287,5 +307,22 @@ mod tests {
         let all = serde_json::to_string(&result).unwrap();
         assert!(!all.contains("aaaaaaaaaaaaaaaaaaaa"), "{all}");
         assert!(!all.contains("c2lnbmF0dXJlc2lnbmF0dXJl"), "{all}");
+    }
+
+    #[test]
+    fn words_after_a_password_key_in_a_sentence_are_not_scrubbed() {
+        let request =
+            "SMTP AUTH with a username and password: update the client, password: Hunter2!x";
+        let result = answer(
+            &decoder(),
+            request,
+            "Stale password: update it in the saved credential".into(),
+            json!({"how": "update the saved credential", "echo": request}),
+            false,
+        );
+        let all = serde_json::to_string(&result).unwrap();
+        assert!(all.contains("Stale password: update it in the saved credential"), "{all}");
+        assert!(all.contains("update the saved credential"), "{all}");
+        assert!(!all.contains("Hunter2!x"), "{all}");
     }
 }

@@ -346,3 +346,69 @@ fn text_report_snapshot() {
     let output = run(&["decode", "examples/graph-me-app-only.txt"]);
     insta::assert_snapshot!(stdout(&output));
 }
+
+/// The privacy matrix, CLI side: every token shape and every secret format (paired in turn,
+/// so each appears) through `decode` and `token` in all three formats, and `show` with a
+/// token for an id. The in-process tests of the core and the web crate take the full product.
+#[test]
+fn no_output_holds_a_signature_or_a_secret() {
+    use errdecode_core::hostile::{leak, secret_formats, token_shapes};
+    let tokens = token_shapes();
+    let secrets = secret_formats();
+    for i in 0..tokens.len().max(secrets.len()) {
+        let (token_name, token) = &tokens[i % tokens.len()];
+        let (secret_name, secret) = &secrets[i % secrets.len()];
+        let paste = format!("{secret}\n{token}\n{{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret provided. {secret}\"}}\n");
+        for command in ["decode", "token"] {
+            for format in ["json", "text", "markdown"] {
+                let output = run_stdin(&[command, "--format", format, "-"], paste.as_bytes());
+                let out = stdout(&output) + &stderr(&output);
+                assert_eq!(
+                    leak(&out),
+                    None,
+                    "{token_name} x {secret_name}: {command} --format {format}: {out}"
+                );
+            }
+        }
+    }
+    let (_, token) = &tokens[0];
+    let output = run(&["show", token]);
+    assert_eq!(leak(&stderr(&output)), None, "{}", stderr(&output));
+}
+
+/// The knowledge base's own text goes out as written: the pages that write `password:` in a
+/// sentence, and a diagnosis that quotes one, in every format.
+#[test]
+fn the_knowledge_base_text_goes_out_as_written() {
+    let case = "crates/errdecode-core/tests/cases/exo-smtp-basic-auth-client-submission/paste.txt";
+    let kb = errdecode_kb::load_embedded().unwrap();
+    let gist = &kb.error("exo-smtp-550-5-7-30").unwrap().gist;
+    assert!(gist.contains("username and password: Basic authentication"), "{gist}");
+    let output = run(&["decode", "--format", "json", case]);
+    assert_eq!(json(&output)["matches"][0]["gist"], gist.as_str(), "{}", stdout(&output));
+    for format in ["json", "text", "markdown"] {
+        let output = run(&["decode", "--format", format, case]);
+        assert!(!stdout(&output).contains("<redacted"), "{format}: {}", stdout(&output));
+        for id in [
+            "exo-smtp-550-5-7-30",
+            "aadsts50126",
+            "aadsts50053",
+            "exo-smtp-535-5-7-3",
+            "password-expired",
+        ] {
+            let output = run(&["show", "--format", format, id]);
+            assert_eq!(output.status.code(), Some(0), "{id}");
+            assert!(!stdout(&output).contains("<redacted"), "{id} {format}: {}", stdout(&output));
+        }
+    }
+}
+
+/// `show` with a 100,000-character id reads the first 200 characters: answered at once.
+#[test]
+fn show_bounds_the_id() {
+    let id = "aadsts7000216".to_string() + &"x".repeat(100_000);
+    let output = run(&["show", &id]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("did you mean"), "{}", stderr(&output));
+    assert!(stderr(&output).len() < 4096);
+}

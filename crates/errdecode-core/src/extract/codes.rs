@@ -4,10 +4,10 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use super::{CodeFact, Facts};
+use super::{bounded, CodeFact, Facts, LIMITS};
 use crate::haystack::{captures_in, Caseless, Haystack};
 use crate::text::first_chars;
 
@@ -86,6 +86,9 @@ pub struct CodeVocabulary {
     /// Sorted.
     codes: Vec<String>,
     lookup: FxHashSet<String>,
+    /// The first word of every dotted code (`Azure` of `Azure.Identity.X`): only a name that
+    /// starts with one of these can hold a code of more than one word.
+    dotted_firsts: FxHashSet<String>,
     shortest: usize,
     longest: usize,
 }
@@ -101,9 +104,13 @@ impl CodeVocabulary {
         codes.sort();
         codes.dedup();
         let lookup = codes.iter().cloned().collect();
+        let dotted_firsts = codes
+            .iter()
+            .filter_map(|code| code.split_once('.').map(|(first, _)| first.to_string()))
+            .collect();
         let shortest = codes.iter().map(String::len).min().unwrap_or(0);
         let longest = codes.iter().map(String::len).max().unwrap_or(0);
-        CodeVocabulary { codes, lookup, shortest, longest }
+        CodeVocabulary { codes, lookup, dotted_firsts, shortest, longest }
     }
 
     pub fn empty() -> CodeVocabulary {
@@ -113,11 +120,16 @@ impl CodeVocabulary {
     /// Every known code standing as a word of its own, with where it starts. A code is a word
     /// or a dotted name (`Azure.Identity.AuthenticationFailedException`): words joined by
     /// single dots are read as one name, in which the longest code at the leftmost place wins.
-    fn find_all<'t>(&self, text: &'t str, words: &[(u32, u32)]) -> Vec<(usize, &'t str)> {
+    fn find_all<'t>(&self, haystack: &Haystack<'t>) -> Vec<(usize, &'t str)> {
+        let text = haystack.text();
+        let words = haystack.word_spans();
         let bytes = text.as_bytes();
         let mut found = Vec::new();
         let mut first = 0;
         while first < words.len() {
+            if !haystack.charge(1) || found.len() >= LIMITS.codes {
+                break;
+            }
             // The words of one dotted name: each next one right after a single dot.
             let mut last = first;
             while last + 1 < words.len()
@@ -126,33 +138,43 @@ impl CodeVocabulary {
             {
                 last += 1;
             }
-            self.find_in_name(text, &words[first..=last], &mut found);
+            self.find_in_name(haystack, &words[first..=last], &mut found);
             first = last + 1;
         }
         found
     }
 
-    /// [`CodeVocabulary::find_all`] within one name of dot-joined `words`.
+    /// [`CodeVocabulary::find_all`] within one name of dot-joined `words`. A code is at most
+    /// [`CodeVocabulary::longest`] bytes, and only a word that starts a dotted code is read
+    /// on into the next words: each word costs a bounded number of lookups, so a paste of a
+    /// million dot-joined words is read in linear time.
     fn find_in_name<'t>(
         &self,
-        text: &'t str,
+        haystack: &Haystack<'t>,
         words: &[(u32, u32)],
         found: &mut Vec<(usize, &'t str)>,
     ) {
+        let text = haystack.text();
         let fits = |start: u32, end: u32| {
             (self.shortest..=self.longest).contains(&((end - start) as usize))
         };
         let mut free_from = 0;
-        for (index, &(start, _)) in words.iter().enumerate() {
+        for (index, &(start, first_end)) in words.iter().enumerate() {
             if start < free_from {
                 continue;
             }
-            let longest = words[index..]
-                .iter()
-                .rev()
-                .map(|&(_, end)| end)
-                .filter(|&end| fits(start, end))
-                .find(|&end| self.lookup.contains(&text[start as usize..end as usize]));
+            let dotted = index + 1 < words.len()
+                && self.dotted_firsts.contains(&text[start as usize..first_end as usize]);
+            let reach = if dotted { words.len() - index } else { 1 };
+            let mut longest = None;
+            for &(_, end) in words[index..].iter().take(reach) {
+                if (end - start) as usize > self.longest || !haystack.charge(1) {
+                    break;
+                }
+                if fits(start, end) && self.lookup.contains(&text[start as usize..end as usize]) {
+                    longest = Some(end);
+                }
+            }
             if let Some(end) = longest {
                 found.push((start as usize, &text[start as usize..end as usize]));
                 free_from = end;
@@ -212,13 +234,25 @@ static OAUTH: LazyLock<Regex> = LazyLock::new(|| {
 pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &mut Facts) {
     let text = haystack.text();
     let mut found: Vec<CodeFact> = Vec::new();
+    // Where each code is in `found`: a paste of a million distinct codes is read in linear
+    // time, and only the first ones are kept.
+    let mut seen: FxHashMap<String, usize> = FxHashMap::default();
+    let mut dropped = false;
     let mut push = |code: String, kind: CodeKind, position: usize| {
-        if let Some(existing) = found.iter_mut().find(|c| c.code == code) {
+        if !haystack.charge(1) {
+            return false;
+        }
+        if let Some(&at) = seen.get(&code) {
+            let existing = &mut found[at];
             existing.position = existing.position.min(position);
             existing.kind = existing.kind.min(kind);
-        } else {
+        } else if found.len() < LIMITS.codes {
+            seen.insert(code.clone(), found.len());
             found.push(CodeFact { code, kind, position });
+        } else {
+            dropped = true;
         }
+        true
     };
 
     for caps in AADSTS.captures_iter(text) {
@@ -228,7 +262,9 @@ pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &m
         } else {
             CodeKind::Aadsts
         };
-        push(code, kind, caps.get(0).unwrap().start());
+        if !push(code, kind, caps.get(0).unwrap().start()) {
+            break;
+        }
     }
     for caps in ERROR_CODES_ARRAY.captures_iter(text).filter(|caps| caps[1].len() <= 200) {
         let position = caps.get(0).unwrap().start();
@@ -250,7 +286,9 @@ pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &m
             continue;
         }
         let kind = classify_named_code(&code);
-        push(code, kind, caps.get(1).unwrap().start());
+        if !push(code, kind, caps.get(1).unwrap().start()) {
+            break;
+        }
     }
     let loose = LOOSE_CODE.captures_iter(haystack).map(|caps| caps.get(1).unwrap());
     let fqid = FQID_CODE.captures_iter(text).map(|caps| {
@@ -267,45 +305,71 @@ pub fn extract_codes(haystack: &Haystack, vocabulary: &CodeVocabulary, facts: &m
             || GENERIC_CODES.contains(&code.as_str())
         {
             let kind = classify_named_code(&code);
-            push(code, kind, start);
+            if !push(code, kind, start) {
+                break;
+            }
         }
     }
     for caps in QUOTED_GENERIC.captures_iter(text).take(64) {
         let m = caps.get(1).unwrap();
-        push(m.as_str().to_string(), CodeKind::Generic, m.start());
+        if !push(m.as_str().to_string(), CodeKind::Generic, m.start()) {
+            break;
+        }
     }
-    for (position, code) in vocabulary.find_all(text, haystack.word_spans()) {
+    for (position, code) in vocabulary.find_all(haystack) {
         let kind = if code.ends_with("Exception") {
             CodeKind::Exception
         } else {
             classify_named_code(code)
         };
-        push(code.to_string(), kind, position);
+        if !push(code.to_string(), kind, position) {
+            break;
+        }
     }
     // An enhanced status code (`5.7.139`) starts with `4.` or `5.`: the lines around those.
     let near_smtp = haystack.lines_around(haystack.marks(&["4.", "5."]));
     for caps in EXCHANGE_RESPONSE_CODE.captures_iter(text) {
-        push(caps[1].to_string(), CodeKind::Service, caps.get(1).unwrap().start());
+        if !push(caps[1].to_string(), CodeKind::Service, caps.get(1).unwrap().start()) {
+            break;
+        }
     }
     for caps in captures_in(&SMTP, text, &near_smtp) {
-        push(format!("{} {}", &caps[1], &caps[2]), CodeKind::Smtp, caps.get(0).unwrap().start());
+        let code = format!("{} {}", &caps[1], &caps[2]);
+        if !push(code, CodeKind::Smtp, caps.get(0).unwrap().start()) {
+            break;
+        }
     }
     for caps in IDENTITY_MODEL.captures_iter(text) {
-        push(caps[1].to_string(), CodeKind::IdentityModel, caps.get(0).unwrap().start());
+        if !push(caps[1].to_string(), CodeKind::IdentityModel, caps.get(0).unwrap().start()) {
+            break;
+        }
     }
     for caps in OAUTH.captures_iter(text) {
         let kind =
             if &caps[1] == "insufficient_claims" { CodeKind::Service } else { CodeKind::OAuth };
-        push(caps[1].to_string(), kind, caps.get(0).unwrap().start());
+        if !push(caps[1].to_string(), kind, caps.get(0).unwrap().start()) {
+            break;
+        }
     }
     for caps in COMPACT_TOKEN.captures_iter(text) {
-        push(caps[1].to_string(), CodeKind::CompactToken, caps.get(0).unwrap().start());
+        if !push(caps[1].to_string(), CodeKind::CompactToken, caps.get(0).unwrap().start()) {
+            break;
+        }
+    }
+    if dropped {
+        facts.notes.push(format!(
+            "more than {} distinct error codes; only the first {} were kept",
+            LIMITS.codes, LIMITS.codes
+        ));
     }
     let mut exceptions: Vec<String> = Vec::new();
     let near_names = haystack.lines_around(haystack.marks(&["exception", "error"]));
     for caps in captures_in(&EXCEPTION, text, &near_names) {
-        let name = caps[1].to_string();
-        if name.len() > 9 && !exceptions.contains(&name) && exceptions.len() < 12 {
+        if exceptions.len() >= LIMITS.exceptions || !haystack.charge(1) {
+            break;
+        }
+        let name = bounded(&caps[1]).to_string();
+        if name.len() > 9 && !exceptions.contains(&name) {
             exceptions.push(name);
         }
     }
@@ -362,13 +426,14 @@ pub fn extract_messages(haystack: &Haystack, facts: &mut Facts) {
         let after_key = found.as_str().split_once([':', '=']).map_or("", |(_, rest)| rest);
         let mut value = after_key.trim_start().chars();
         value.next();
-        let message = first_chars(value.as_str(), 600).trim().to_string();
+        if facts.messages.len() >= LIMITS.messages || !haystack.charge(1) {
+            break;
+        }
+        let message = first_chars(value.as_str(), LIMITS.message_chars).trim().to_string();
         if message.starts_with('{') || facts.messages.contains(&message) {
             continue;
         }
-        if facts.messages.len() < 12 {
-            facts.messages.push(message);
-        }
+        facts.messages.push(message);
     }
 }
 
@@ -468,9 +533,8 @@ mod tests {
             "AuthenticationFailedException",
         ]);
         let found = |text: &str| -> Vec<(usize, String)> {
-            let spans = crate::text::word_spans(text);
             vocabulary
-                .find_all(text, &spans)
+                .find_all(&Haystack::new(text))
                 .into_iter()
                 .map(|(at, code)| (at, code.to_string()))
                 .collect()
@@ -491,6 +555,43 @@ mod tests {
             [(2, "AuthenticationFailedException".into())]
         );
         assert_eq!(found("Ünïcode-ErrorAccessDenied"), [(10, "ErrorAccessDenied".into())]);
+        assert_eq!(
+            found("Azure.Azure.Identity.AuthenticationFailedException"),
+            [(6, "Azure.Identity.AuthenticationFailedException".into())]
+        );
+    }
+
+    /// Words joined by single dots make one long name. Every word is looked up a bounded
+    /// number of times: 256 KiB of `a.` or of `Azure.Identity.` costs a few lookups a word
+    /// (reading every later word from each one, as before, cost billions).
+    #[test]
+    fn dotted_names_cost_a_bounded_number_of_lookups_per_word() {
+        let vocabulary = CodeVocabulary::new([
+            "ErrorAccessDenied",
+            "Azure.Identity.AuthenticationFailedException",
+        ]);
+        for unit in ["a.", "Azure.Identity.", "eyJAAAA."] {
+            let text = unit.repeat(256 * 1024 / unit.len());
+            let haystack = Haystack::new(&text);
+            let words = haystack.word_spans().len() as u64;
+            let before = haystack.meter().used();
+            assert!(vocabulary.find_all(&haystack).is_empty());
+            let lookups = haystack.meter().used() - before;
+            assert!(lookups <= 30 * words, "{unit}: {lookups} steps for {words} words");
+        }
+    }
+
+    /// A paste of distinct codes keeps the first ones, de-duplicated through a hash map.
+    #[test]
+    fn distinct_codes_are_capped() {
+        let text: String = (0..20_000).map(|n| format!("AADSTS{} ", 100_000 + n)).collect();
+        let haystack = Haystack::new(&text);
+        let mut facts = Facts::default();
+        extract_codes(&haystack, &CodeVocabulary::empty(), &mut facts);
+        assert_eq!(facts.codes.len(), LIMITS.codes);
+        assert_eq!(facts.codes[0].code, "AADSTS100000");
+        assert!(facts.notes.iter().any(|n| n.contains("distinct error codes")));
+        assert!(haystack.meter().used() < 8 * text.len() as u64);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use base64::Engine;
 use regex::Regex;
 use serde::Serialize;
 
-use super::{Challenge, Facts};
+use super::{bounded, Challenge, Facts, LIMITS};
 use crate::cloud::{classify_host, Cloud, Service};
 use crate::haystack::{Caseless, Haystack};
 use crate::permissions::template_path;
@@ -87,6 +87,9 @@ pub fn extract_statuses(haystack: &Haystack, facts: &mut Facts) {
     // Every explicit or prose spelling holds the status as a three-digit number.
     let near_numbers = haystack.lines_around(three_digit_numbers(haystack));
     for caps in STATUS_EXPLICIT.captures_in(haystack, &near_numbers) {
+        if !haystack.charge(1) {
+            break;
+        }
         if let Some(m) = caps.groups().flatten().next() {
             if let Ok(status) = m.as_str().parse::<u16>() {
                 if (100..600).contains(&status) {
@@ -96,12 +99,18 @@ pub fn extract_statuses(haystack: &Haystack, facts: &mut Facts) {
         }
     }
     for caps in STATUS_NAMED.captures_iter(haystack) {
+        if !haystack.charge(1) {
+            break;
+        }
         let m = caps.get(1).unwrap();
         if let Some(status) = reason_status(m.as_str()) {
             found.push((m.start(), status, Strength::Explicit));
         }
     }
     for caps in STATUS_PROSE.captures_in(haystack, &near_numbers) {
+        if !haystack.charge(1) {
+            break;
+        }
         if let Some(m) = caps.groups().flatten().next() {
             if let Ok(status) = m.as_str().parse::<u16>() {
                 found.push((m.start(), status, Strength::Prose));
@@ -109,6 +118,9 @@ pub fn extract_statuses(haystack: &Haystack, facts: &mut Facts) {
         }
     }
     for caps in STATUS_PHRASE.captures_iter(text) {
+        if !haystack.charge(1) {
+            break;
+        }
         let m = caps.get(1).unwrap();
         if let Some(status) = reason_status(m.as_str()) {
             found.push((m.start(), status, Strength::Phrase));
@@ -117,7 +129,7 @@ pub fn extract_statuses(haystack: &Haystack, facts: &mut Facts) {
     found.sort_by_key(|(position, _, _)| *position);
     let mut statuses: Vec<u16> = Vec::new();
     for (_, status, _) in &found {
-        if !statuses.contains(status) {
+        if statuses.len() < LIMITS.statuses && !statuses.contains(status) {
             statuses.push(*status);
         }
     }
@@ -203,7 +215,41 @@ impl RequestFact {
 }
 
 /// A log of thousands of calls repeats a few URLs; reading the first ones is enough.
-const MAX_REQUESTS_READ: usize = 2_000;
+const MAX_REQUESTS_READ: usize = LIMITS.requests_read;
+/// How far before a request line a host is looked for.
+const HOST_LOOKBEHIND: usize = 2_048;
+/// Segments of an SDK call chain read (`.Me.Messages.Request()` has two).
+const MAX_CHAIN_SEGMENTS: usize = 12;
+
+/// The line around byte offsets visited in ascending order, found without reading any byte
+/// twice: a paste of one long line holding thousands of URLs costs one pass, not one per URL.
+struct Lines<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+    scanned: usize,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Lines<'t> {
+        Lines { text, start: 0, end: 0, scanned: 0 }
+    }
+
+    /// The line holding `at`; `at` must not be before the previous call's.
+    fn around(&mut self, at: usize) -> (usize, usize) {
+        let bytes = self.text.as_bytes();
+        if at >= self.scanned {
+            if let Some(newline) = memchr::memrchr(b'\n', &bytes[self.scanned..at]) {
+                self.start = self.scanned + newline + 1;
+            }
+            self.scanned = at;
+        }
+        if at >= self.end || self.end < self.start {
+            self.end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        }
+        (self.start, self.end)
+    }
+}
 
 static REQUEST_LINE: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(r#"\b(GET|POST|PUT|PATCH|DELETE|HEAD)\s+(https?://[^\s"'<>`|]+|/[^\s"'<>`|]*)"#)
@@ -225,13 +271,21 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
     let mut requests: Vec<(usize, Option<String>, String, bool)> = Vec::new();
     // Start offsets of URLs already read as part of a request line.
     let mut covered: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut lines = Lines::new(text);
     for caps in REQUEST_LINE.captures_iter(text).take(MAX_REQUESTS_READ) {
+        if !haystack.charge(1) {
+            break;
+        }
         let target = caps.get(2).unwrap();
-        let mut url = target.as_str().to_string();
+        let mut url = bounded(target.as_str()).to_string();
         if url.starts_with('/') {
             // A log line may give the host before the request line (urllib3, IIS, proxies).
-            let line_start = text[..target.start()].rfind('\n').map_or(0, |i| i + 1);
-            let before = &text[line_start..target.start()];
+            let (line_start, _) = lines.around(target.start());
+            let mut from = line_start.max(target.start().saturating_sub(HOST_LOOKBEHIND));
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            let before = &text[from..target.start()];
             match URL.find_iter(before).last() {
                 Some(host) => url = format!("{}{}", host.as_str().trim_end_matches('/'), url),
                 None if looks_like_graph_path(&url) => url = graph_url(&url),
@@ -242,18 +296,28 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
         covered.insert(target.start());
         requests.push((caps.get(0).unwrap().start(), Some(caps[1].to_string()), url, false));
     }
+    let mut lines = Lines::new(text);
+    // The method a `curl` line gives, read once per line.
+    let mut curl_line: Option<((usize, usize), Option<&str>)> = None;
     for m in URL.find_iter(text).take(MAX_REQUESTS_READ) {
+        if !haystack.charge(1) {
+            break;
+        }
         if covered.contains(&m.start()) {
             continue;
         }
-        let url = m.as_str().trim_end_matches(['.', ',', ';', ':', '\'']);
-        let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
-        let line =
-            &text[line_start..text[m.start()..].find('\n').map_or(text.len(), |i| m.start() + i)];
-        let method = if line.contains("curl") {
-            Some(CURL_METHOD.captures(line).map_or("GET", |c| c.get(1).unwrap().as_str()))
-        } else {
-            None
+        let url = bounded(m.as_str()).trim_end_matches(['.', ',', ';', ':', '\'']);
+        let line = lines.around(m.start());
+        let method = match curl_line {
+            Some((seen, method)) if seen == line => method,
+            _ => {
+                let text_of_line = &text[line.0..line.1];
+                let method = memchr::memmem::find(text_of_line.as_bytes(), b"curl").map(|_| {
+                    CURL_METHOD.captures(text_of_line).map_or("GET", |c| c.get(1).unwrap().as_str())
+                });
+                curl_line = Some((line, method));
+                method
+            }
         };
         requests.push((m.start(), method.map(str::to_string), url.to_string(), false));
     }
@@ -272,8 +336,11 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
     // A call chain names `.Me` or `.Users` right after the client: the lines around those.
     let near_chains = haystack.lines_around(haystack.marks(&[".me", ".users"]));
     for caps in SDK_CHAIN.captures_in(haystack, &near_chains) {
+        if requests.len() >= 2 * MAX_REQUESTS_READ || !haystack.charge(1) {
+            break;
+        }
         let root = &caps[1];
-        let chain = &caps[2];
+        let chain = bounded(&caps[2]);
         let mut path = String::new();
         if root.eq_ignore_ascii_case("me") {
             path.push_str("/me");
@@ -282,7 +349,7 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
         } else {
             path.push_str("/users/{id}");
         }
-        for segment in chain.split('.').filter(|s| !s.is_empty()) {
+        for segment in chain.split('.').filter(|s| !s.is_empty()).take(MAX_CHAIN_SEGMENTS) {
             let name = segment.split('[').next().unwrap_or(segment);
             if matches!(
                 name,
@@ -315,7 +382,7 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
             if existing.0.is_none() {
                 existing.0 = method;
             }
-        } else if unique.len() < 20 {
+        } else if unique.len() < LIMITS.requests {
             unique.push((method, url, inferred));
         }
     }
@@ -547,7 +614,7 @@ static CHALLENGE_PARAM: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r#"(\w+)\s*=\s*"([^"]*)""#));
 
 pub fn extract_challenges(haystack: &Haystack, facts: &mut Facts) {
-    for caps in WWW_AUTHENTICATE.captures_iter(haystack).take(5) {
+    for caps in WWW_AUTHENTICATE.captures_iter(haystack).take(LIMITS.challenges) {
         let mut challenge = Challenge {
             scheme: caps[1].to_string(),
             error: None,
@@ -555,7 +622,7 @@ pub fn extract_challenges(haystack: &Haystack, facts: &mut Facts) {
             authorization_uri: None,
             claims: None,
         };
-        for param in CHALLENGE_PARAM.captures_iter(&caps[2]) {
+        for param in CHALLENGE_PARAM.captures_iter(bounded(&caps[2])) {
             let value = param[2].to_string();
             match &param[1] {
                 "error" => challenge.error = Some(value),

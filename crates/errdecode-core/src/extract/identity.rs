@@ -5,16 +5,17 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use super::http::percent_decode;
-use super::Facts;
+use super::{bounded, Facts, LIMITS};
 use crate::cloud::{classify_host, Cloud, Service};
 use crate::haystack::{captures_in, Caseless, Haystack};
 use crate::text::first_chars;
 
 /// The tenant segment of an authority URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
 pub enum AuthorityTenant {
     Common,
@@ -29,7 +30,7 @@ pub enum AuthorityTenant {
 }
 
 /// A sign-in authority (`https://login.microsoftonline.com/{tenant}/...`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Authority {
     pub host: String,
     pub cloud: Cloud,
@@ -153,16 +154,42 @@ static LIBRARY: LazyLock<Caseless> = LazyLock::new(|| {
 static REQUIRED_VERSION: LazyLock<Caseless> =
     LazyLock::new(|| Caseless::new(r"-RequiredVersion\s+['\x22]?(\d+\.\d+\.\d+)"));
 
+/// Adds `authority` unless it is already there or the list is full; `false` when full.
+fn push_authority(
+    facts: &mut Facts,
+    seen: &mut FxHashSet<Authority>,
+    authority: Authority,
+) -> bool {
+    if facts.authorities.len() >= LIMITS.authorities {
+        facts.notes.push(format!(
+            "more than {} sign-in authorities or tenants; only the first {} were kept",
+            LIMITS.authorities, LIMITS.authorities
+        ));
+        return false;
+    }
+    if seen.insert(authority.clone()) {
+        facts.authorities.push(authority);
+    }
+    true
+}
+
 pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
     let text = haystack.text();
+    // Authorities and tenants, de-duplicated through a set and capped: a paste of a million
+    // `tenant identifier 'tN'` lines is read in linear time and gives twenty.
+    let mut seen: FxHashSet<Authority> = FxHashSet::default();
+    let mut full = false;
     for caps in AUTHORITY.captures_iter(haystack) {
+        if !haystack.charge(1) {
+            break;
+        }
         let host = caps[1].to_ascii_lowercase();
         let Some((Service::Login, cloud)) = classify_host(&host) else { continue };
         // sts.windows.net appears in tokens as the issuer, never as an authority a client uses.
         if host == "sts.windows.net" {
             continue;
         }
-        let segment = percent_decode(&caps[2]);
+        let segment = percent_decode(bounded(&caps[2]));
         let rest = caps.get(3).map_or("", |m| m.as_str());
         if segment.eq_ignore_ascii_case("error") || segment.eq_ignore_ascii_case("v2.0") {
             continue;
@@ -171,18 +198,21 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
             host,
             cloud,
             tenant: classify_tenant(&segment),
-            endpoint_version: rest.contains("/v2.0").then(|| "v2.0".to_string()),
+            endpoint_version: bounded(rest).contains("/v2.0").then(|| "v2.0".to_string()),
         };
-        if !facts.authorities.contains(&authority) {
-            facts.authorities.push(authority);
+        if !push_authority(facts, &mut seen, authority) {
+            full = true;
+            break;
         }
     }
     let named_tenants = TENANT_IDENTIFIER
         .captures_iter(haystack)
-        .take(64)
         .filter_map(|c| c.groups().flatten().next().map(|m| m.as_str()))
         .filter(|tenant| tenant.chars().count() <= 100);
     for named in named_tenants {
+        if full || !haystack.charge(1) {
+            break;
+        }
         let tenant = classify_tenant(named);
         let authority = Authority {
             host: "login.microsoftonline.com".to_string(),
@@ -190,22 +220,25 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
             tenant,
             endpoint_version: None,
         };
-        if !facts.authorities.contains(&authority) {
-            facts.authorities.push(authority);
+        if !push_authority(facts, &mut seen, authority) {
+            break;
         }
     }
 
     // The user-name pattern has no literal to search for: it is tried near an `@` only.
     let near_at = haystack.lines_around(haystack.marks(&["@", "%40"]));
     for m in captures_in(&UPN, text, &near_at).filter_map(|caps| caps.get(0)) {
+        if facts.users.len() >= LIMITS.users || !haystack.charge(1) {
+            break;
+        }
+        if is_url_password(text, m.start()) {
+            continue;
+        }
         let upn = percent_decode(m.as_str());
         let Some((_, domain)) = upn.rsplit_once('@') else { continue };
         let domain = domain.to_ascii_lowercase();
         // Hosts such as outlook.office365.com are not user names.
-        if upn.starts_with('.')
-            || facts.users.iter().any(|u| u.upn.eq_ignore_ascii_case(&upn))
-            || facts.users.len() >= 20
-        {
+        if upn.starts_with('.') || facts.users.iter().any(|u| u.upn.eq_ignore_ascii_case(&upn)) {
             continue;
         }
         facts.users.push(UserFact {
@@ -216,15 +249,18 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
     }
 
     for caps in LABELLED_ID.captures_iter(haystack) {
+        if facts.ids.len() >= LIMITS.ids || !haystack.charge(1) {
+            break;
+        }
         let kind = caps[1].to_ascii_lowercase().replace([' ', '_'], "-");
         let value = caps[2].to_ascii_lowercase();
-        if !facts.ids.iter().any(|id| id.value == value) && facts.ids.len() < 20 {
+        if !facts.ids.iter().any(|id| id.value == value) {
             facts.ids.push(IdFact { kind, value });
         }
     }
 
     let mut secret_spans = Vec::new();
-    for caps in SECRET_PARAM.captures_iter(haystack).take(5) {
+    for caps in SECRET_PARAM.captures_iter(haystack).take(LIMITS.secrets) {
         let value = first_chars(&caps[2], 200).trim_end_matches(['.', ',']);
         secret_spans.push(caps.get(2).unwrap().range());
         if is_placeholder_value(value) {
@@ -233,7 +269,8 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
         push_secret(facts, &format!("{} value", &caps[1]), value);
     }
     let may_hold_secret = text.contains("Q~");
-    for m in LIVE_SECRET.find_iter(if may_hold_secret { text } else { "" }).take(5) {
+    let live = LIVE_SECRET.find_iter(if may_hold_secret { text } else { "" });
+    for m in live.take(LIMITS.secrets) {
         if !secret_spans.iter().any(|span| span.contains(&m.start())) {
             push_secret(facts, "text shaped like a client secret", m.as_str());
         }
@@ -242,6 +279,9 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
     let mut scopes: Vec<String> = Vec::new();
     let mut list_end = 0;
     for lead in SCOPE_PARAM.find_iter(haystack) {
+        if scopes.len() >= LIMITS.scopes || !haystack.charge(1) {
+            break;
+        }
         if lead.start() < list_end {
             continue;
         }
@@ -250,7 +290,7 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
         if list.is_empty() {
             continue;
         }
-        let raw = percent_decode(&list.replace('+', " "));
+        let raw = percent_decode(&bounded(list).replace('+', " "));
         let list: Vec<String> = raw
             .split([' ', '\n'])
             .map(|s| {
@@ -271,19 +311,30 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
             scopes.extend(list);
         }
     }
-    for caps in SCOPE_IN_MESSAGE.captures_iter(haystack).filter(|c| c[1].chars().count() <= 300) {
+    let in_messages = SCOPE_IN_MESSAGE.captures_iter(haystack);
+    for caps in in_messages.filter(|c| c[1].chars().count() <= 300) {
+        if scopes.len() >= 2 * LIMITS.scopes || !haystack.charge(1) {
+            break;
+        }
         scopes.push(caps[1].trim().to_string());
     }
     for m in DEFAULT_SCOPE.find_iter(text) {
-        scopes.push(m.as_str().to_string());
+        if scopes.len() >= 3 * LIMITS.scopes || !haystack.charge(1) {
+            break;
+        }
+        scopes.push(bounded(m.as_str()).to_string());
     }
     for scope in scopes {
-        if !scope.is_empty() && !facts.scopes.contains(&scope) && facts.scopes.len() < 30 {
+        if !scope.is_empty() && !facts.scopes.contains(&scope) && facts.scopes.len() < LIMITS.scopes
+        {
             facts.scopes.push(scope);
         }
     }
 
     for caps in GRANT_TYPE.captures_iter(haystack) {
+        if facts.grant_types.len() >= LIMITS.grant_types || !haystack.charge(1) {
+            break;
+        }
         let grant = first_chars(&caps[1], 80).to_ascii_lowercase();
         if !facts.grant_types.contains(&grant) {
             facts.grant_types.push(grant);
@@ -291,11 +342,28 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
     }
 
     for caps in LIBRARY.captures_iter(haystack) {
+        if facts.libraries.len() >= LIMITS.libraries || !haystack.charge(1) {
+            break;
+        }
         push_library(facts, &caps[1], &caps[2]);
     }
     for caps in REQUIRED_VERSION.captures_iter(haystack) {
+        if facts.libraries.len() >= LIMITS.libraries || !haystack.charge(1) {
+            break;
+        }
         push_library(facts, "PowerShell module", &caps[1]);
     }
+}
+
+/// Whether what starts at `at` is the password of a URL's `user:password@host`: not a user.
+fn is_url_password(text: &str, at: usize) -> bool {
+    let Some(before) = text[..at].strip_suffix(':') else { return false };
+    let mut from = before.len().saturating_sub(200);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    let word = before[from..].rsplit(|c: char| c.is_whitespace() || c == '"' || c == '\'').next();
+    word.is_some_and(|word| word.contains("://"))
 }
 
 /// The scope list at the start of `text`: up to 12 items, each a run of anything but
@@ -322,7 +390,7 @@ fn scope_list(text: &str) -> &str {
 
 fn push_library(facts: &mut Facts, name: &str, version: &str) {
     let library = LibraryVersion { name: name.to_string(), version: version.to_string() };
-    if !facts.libraries.contains(&library) && facts.libraries.len() < 10 {
+    if !facts.libraries.contains(&library) && facts.libraries.len() < LIMITS.libraries {
         facts.libraries.push(library);
     }
 }
@@ -433,12 +501,36 @@ mod tests {
         assert!(matches!(f.authorities[0].tenant, AuthorityTenant::Invalid(_)));
     }
 
+    /// Tenants and authorities are de-duplicated through a set and capped: 256 KiB of
+    /// distinct `tenant identifier` lines (or authority URLs) give twenty, in linear work.
+    #[test]
+    fn tenants_and_authorities_are_capped() {
+        for line in [
+            |n: usize| format!("tenant identifier 't{n}'\n"),
+            |n: usize| format!("https://login.microsoftonline.com/t{n}.com/oauth2/v2.0/token "),
+        ] {
+            let text: String = (0..10_000).map(line).collect();
+            let haystack = Haystack::new(&text);
+            let mut facts = Facts::default();
+            extract_identity(&haystack, &mut facts);
+            assert_eq!(facts.authorities.len(), LIMITS.authorities);
+            assert!(facts.notes.iter().any(|n| n.contains("authorities")));
+            assert!(haystack.meter().used() < 4 * text.len() as u64);
+        }
+        let f =
+            facts("tenant identifier 'a.com' tenant identifier 'a.com' tenant identifier 'b.com'");
+        assert_eq!(f.authorities.len(), 2);
+    }
+
     #[test]
     fn keeps_secrets_out_of_facts() {
         let f = facts("client_secret=abc8Q~aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa&scope=x");
         assert_eq!(f.secrets.len(), 1);
         assert!(f.secrets[0].looks_live);
         assert!(!f.secrets[0].preview.contains("aaaaaaaa"));
+        let f = facts("https://app:Hunter2@example.com/api and upn:alice@contoso.com");
+        assert_eq!(f.users.len(), 1);
+        assert_eq!(f.users[0].upn, "alice@contoso.com");
         let f = facts("client_secret={client_secret}");
         assert!(f.secrets.is_empty());
         let f = facts("ClientSecret = \"3f2504e0-4f89-11d3-9a0c-0305e82c3301\"");

@@ -9,18 +9,21 @@ use base64::Engine;
 use regex::Regex;
 use serde_json::{Map, Value};
 
-use super::Facts;
+use super::{bounded, Facts, LIMITS};
 use crate::haystack::Haystack;
 use crate::token::{analyze, RawToken, SignatureState, TokenSource};
 
 /// Stop trying to read JSON after this many attempts; keeps hostile pastes linear.
 const MAX_JSON_ATTEMPTS: usize = 200;
-const MAX_TOKENS: usize = 5;
+const MAX_TOKENS: usize = LIMITS.tokens;
 const JSON_WINDOW: usize = 64 * 1024;
 
+/// A compact JWT. Its header and payload are JSON objects, which base64 writes as `eyJ` (`{"`),
+/// `eyAi` (`{ "`) or `ewog`, `ewoJ`, `ew0K` (`{` and a newline). No word boundary in front: a
+/// token glued to a word or to `%20` is still one.
 static JWT: LazyLock<Regex> = LazyLock::new(|| {
     crate::text::re(
-        r"\beyJ[A-Za-z0-9_-]{4,}\.(?:eyJ[A-Za-z0-9_-]*|[A-Za-z0-9_-]{0,3})(?:\.([A-Za-z0-9_-]*))?",
+        r"(?:eyJ|eyAi|ewog|ewoJ|ew0K)[A-Za-z0-9_-]{4,}\.(?:(?:eyJ|eyAi|ewog|ewoJ|ew0K)[A-Za-z0-9_-]*|[A-Za-z0-9_-]{0,3})(?:\.([A-Za-z0-9_-]*))?",
     )
 });
 static OPAQUE_MSA: LazyLock<Regex> =
@@ -63,6 +66,9 @@ pub fn extract_tokens(haystack: &Haystack, facts: &mut Facts) {
     // Found without capture groups (reading groups over a long token is slow): header and
     // payload hold no dot, so the signature is whatever follows the second one.
     for whole in JWT.find_iter(text) {
+        if !haystack.charge(1) {
+            break;
+        }
         if raw_tokens.len() >= MAX_TOKENS {
             facts.notes.push(format!(
                 "more than {MAX_TOKENS} tokens; only the first {MAX_TOKENS} were decoded"
@@ -83,8 +89,8 @@ pub fn extract_tokens(haystack: &Haystack, facts: &mut Facts) {
                 None => SignatureState::Missing,
             },
         };
-        let (header, header_complete) = decode_segment(header_part);
-        let (claims, payload_complete) = decode_segment(payload_part);
+        let (header, header_complete) = decode_segment(segment_prefix(header_part));
+        let (claims, payload_complete) = decode_segment(segment_prefix(payload_part));
         let mut problems = Vec::new();
         if !header_complete {
             problems.push("the header could not be fully decoded".to_string());
@@ -116,7 +122,7 @@ pub fn extract_tokens(haystack: &Haystack, facts: &mut Facts) {
     let mut search_from = if may_hold_claims_json { 0 } else { text.len() };
     while let Some(offset) = text[search_from..].find('{') {
         let start = search_from + offset;
-        if attempts >= MAX_JSON_ATTEMPTS || raw_tokens.len() >= MAX_TOKENS {
+        if attempts >= MAX_JSON_ATTEMPTS || raw_tokens.len() >= MAX_TOKENS || !haystack.charge(1) {
             break;
         }
         attempts += 1;
@@ -150,8 +156,11 @@ pub fn extract_tokens(haystack: &Haystack, facts: &mut Facts) {
         let mut flat = Map::new();
         let may_hold_claims = ["aud", "iss", "tid"].iter().any(|claim| text.contains(claim));
         for caps in FLAT_CLAIM.captures_iter(if may_hold_claims { text } else { "" }) {
+            if flat.len() > CLAIM_KEYS.len() || !haystack.charge(1) {
+                break;
+            }
             let key = caps[1].to_string();
-            let raw_value = caps[2].trim();
+            let raw_value = bounded(caps[2].trim());
             let value = raw_value
                 .parse::<i64>()
                 .map(Value::from)
@@ -170,6 +179,12 @@ pub fn extract_tokens(haystack: &Haystack, facts: &mut Facts) {
     }
 
     facts.tokens = raw_tokens.into_iter().map(|raw| analyze(raw, error_time)).collect();
+}
+
+/// The part of a token segment that is decoded: real segments are a few kilobytes, and a
+/// megabyte-long one must not become a megabyte of claims in every answer.
+fn segment_prefix(segment: &str) -> &str {
+    &segment[..segment.len().min(LIMITS.token_segment_bytes)]
 }
 
 /// Decodes one base64url segment into a JSON object. Returns what could be read and whether

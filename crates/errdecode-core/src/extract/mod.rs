@@ -29,6 +29,69 @@ pub use wording::Wording;
 
 use crate::token::TokenReport;
 
+/// How many of each fact one paste may give, and how long a quoted value may be. A paste of
+/// a thousand log lines repeats a few facts; past these numbers the rest are dropped (a note
+/// says so), which keeps every extractor linear and every answer a small multiple of the paste.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractionLimits {
+    pub codes: usize,
+    pub messages: usize,
+    pub requests: usize,
+    /// Matches of the request patterns read before duplicates are merged.
+    pub requests_read: usize,
+    pub statuses: usize,
+    pub tokens: usize,
+    pub authorities: usize,
+    pub users: usize,
+    pub timestamps: usize,
+    pub ids: usize,
+    pub challenges: usize,
+    pub cmdlets: usize,
+    pub exceptions: usize,
+    pub scopes: usize,
+    pub grant_types: usize,
+    pub secrets: usize,
+    pub libraries: usize,
+    /// PowerShell error ids, categories and `Connect-*` calls, each.
+    pub powershell_lines: usize,
+    /// Characters of a URL, a claim value, a tenant or any other value read from the paste.
+    pub value_chars: usize,
+    /// Characters of a quoted message.
+    pub message_chars: usize,
+    /// Bytes of one JWT segment that are decoded (real ones are a few kilobytes).
+    pub token_segment_bytes: usize,
+}
+
+/// The limits every extractor keeps to.
+pub const LIMITS: ExtractionLimits = ExtractionLimits {
+    codes: 40,
+    messages: 12,
+    requests: 20,
+    requests_read: 2_000,
+    statuses: 20,
+    tokens: 5,
+    authorities: 20,
+    users: 20,
+    timestamps: 20,
+    ids: 20,
+    challenges: 5,
+    cmdlets: 20,
+    exceptions: 12,
+    scopes: 30,
+    grant_types: 10,
+    secrets: 5,
+    libraries: 10,
+    powershell_lines: 5,
+    value_chars: 2_000,
+    message_chars: 600,
+    token_segment_bytes: 64 * 1024,
+};
+
+/// `value` cut to [`ExtractionLimits::value_chars`] characters.
+pub(crate) fn bounded(value: &str) -> &str {
+    crate::text::first_chars(value, LIMITS.value_chars)
+}
+
 /// One error code found in the paste.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CodeFact {
@@ -104,16 +167,24 @@ impl Facts {
 /// knows, so that a bare `ErrorInvalidLicense` in a stack trace is recognised.
 pub fn extract(haystack: &Haystack, vocabulary: &CodeVocabulary) -> Facts {
     let mut facts = Facts::default();
-    http::extract_statuses(haystack, &mut facts);
-    codes::extract_codes(haystack, vocabulary, &mut facts);
-    codes::extract_messages(haystack, &mut facts);
-    http::extract_requests(haystack, &mut facts);
-    http::extract_challenges(haystack, &mut facts);
-    identity::extract_identity(haystack, &mut facts);
-    time::extract_timestamps(haystack, &mut facts);
-    powershell::extract_powershell(haystack, &mut facts);
-    jwt::extract_tokens(haystack, &mut facts);
-    facts.context = wording::extract_wording(haystack);
+    let stages: [fn(&Haystack, &CodeVocabulary, &mut Facts); 10] = [
+        |h, _, f| http::extract_statuses(h, f),
+        codes::extract_codes,
+        |h, _, f| codes::extract_messages(h, f),
+        |h, _, f| http::extract_requests(h, f),
+        |h, _, f| http::extract_challenges(h, f),
+        |h, _, f| identity::extract_identity(h, f),
+        |h, _, f| time::extract_timestamps(h, f),
+        |h, _, f| powershell::extract_powershell(h, f),
+        |h, _, f| jwt::extract_tokens(h, f),
+        |h, _, f| f.context = wording::extract_wording(h),
+    ];
+    for stage in stages {
+        if !haystack.charge(1) {
+            break;
+        }
+        stage(haystack, vocabulary, &mut facts);
+    }
     facts.microsoft_context = codes::has_microsoft_context(haystack, &facts, vocabulary);
     facts.success_only = facts.error_codes.is_empty()
         && !facts.http_statuses.is_empty()

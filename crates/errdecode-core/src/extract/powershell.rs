@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::Facts;
+use super::{bounded, Facts, LIMITS};
 use crate::haystack::{Caseless, Haystack};
 
 /// A `Connect-MgGraph` (or `Connect-Graph`, `Connect-ExchangeOnline`) call as written.
@@ -46,20 +46,23 @@ pub fn extract_powershell(haystack: &Haystack, facts: &mut Facts) {
     let text = haystack.text();
     let ps = &mut facts.powershell;
     for m in CMDLET.find_iter(text) {
+        if ps.cmdlets.len() >= LIMITS.cmdlets || !haystack.charge(1) {
+            break;
+        }
         // `Get-MgUser_List` names the cmdlet's parameter set after `_`.
         let name = m.as_str().split('_').next().unwrap_or(m.as_str()).to_string();
-        if !ps.cmdlets.contains(&name) && ps.cmdlets.len() < 20 {
+        if !ps.cmdlets.contains(&name) {
             ps.cmdlets.push(name);
         }
     }
-    for caps in FQID.captures_iter(text).take(5) {
-        ps.fully_qualified_error_ids.push(caps[1].to_string());
+    for caps in FQID.captures_iter(text).take(LIMITS.powershell_lines) {
+        ps.fully_qualified_error_ids.push(bounded(&caps[1]).to_string());
     }
-    for caps in CATEGORY.captures_iter(text).take(5) {
-        ps.categories.push(caps[1].trim().to_string());
+    for caps in CATEGORY.captures_iter(text).take(LIMITS.powershell_lines) {
+        ps.categories.push(bounded(&caps[1]).trim().to_string());
     }
-    for caps in CONNECT.captures_iter(haystack).take(5) {
-        let args = caps[2].to_ascii_lowercase();
+    for caps in CONNECT.captures_iter(haystack).take(LIMITS.powershell_lines) {
+        let args = bounded(&caps[2]).to_ascii_lowercase();
         let has = |flag: &str| args.split_whitespace().any(|word| word.starts_with(flag));
         let app_credentials = has("-certificate")
             || has("-identity")

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use serde::Serialize;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
-use super::Facts;
+use super::{Facts, LIMITS};
 use crate::haystack::{Caseless, Haystack};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,6 +34,9 @@ static HTTP_DATE: LazyLock<Caseless> = LazyLock::new(|| {
 pub fn extract_timestamps(haystack: &Haystack, facts: &mut Facts) {
     let near_dates = haystack.lines_around(dates(haystack.text()));
     for caps in ISO.captures_in(haystack, &near_dates) {
+        if facts.timestamps.len() >= LIMITS.timestamps || !haystack.charge(1) {
+            break;
+        }
         let number = |i: usize| caps[i].parse::<i64>().unwrap_or(0);
         let Some(mut unix) =
             to_unix(number(2), number(3), number(4), number(5), number(6), number(7))
@@ -56,6 +59,9 @@ pub fn extract_timestamps(haystack: &Haystack, facts: &mut Facts) {
         push(facts, unix, label);
     }
     for caps in HTTP_DATE.captures_iter(haystack) {
+        if facts.timestamps.len() >= LIMITS.timestamps || !haystack.charge(1) {
+            break;
+        }
         let month = month_number(&caps[2]);
         let number = |i: usize| caps[i].parse::<i64>().unwrap_or(0);
         if let Some(unix) = to_unix(number(3), month, number(1), number(4), number(5), number(6)) {
@@ -116,7 +122,7 @@ fn push(facts: &mut Facts, unix: i64, label: Option<String>) {
         }
         return;
     }
-    if facts.timestamps.len() >= 20 {
+    if facts.timestamps.len() >= LIMITS.timestamps {
         return;
     }
     let is_error_time = label.is_some();

@@ -251,7 +251,12 @@ pub(super) fn extract_wording(haystack: &Haystack) -> Wording {
 /// user" describe an app-only flow, not a delegated one (library reports
 /// gh-microsoft-graph-docs-13457, gh-microsoft-graph-docs-4920).
 fn negated(lower: &str, at: usize) -> bool {
-    let before = lower[..at].trim_end_matches(' ');
+    // Only the few words before the phrase matter: a bounded look back keeps this linear.
+    let mut from = at.saturating_sub(32);
+    while !lower.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = lower[from..at].trim_end_matches(' ');
     ["without a", "without", "no", "not a", "not", "not as a", "no need for a"].iter().any(|word| {
         before.ends_with(word)
             && before[..before.len() - word.len()]

@@ -13,8 +13,10 @@ pub fn run(source: &KbSource, args: DecodeArgs) -> Result<ExitCode> {
     let paste = input::read_paste(args.file.as_deref())?;
     input::refuse_binary(&paste, args.file.as_deref())?;
     let decoder = source.load()?;
-    let document = decoder.decode(&paste, &DecodeOptions { now: Some(super::now()) });
+    let options = DecodeOptions { now: Some(super::now()), ..Default::default() };
+    let document = decoder.decode(&paste, &options);
     let mut out = anstream::stdout().lock();
-    render::renderer(args.format.format).decode(&mut out, &document)?;
+    let renderer = render::renderer(args.format.format);
+    super::write_redacted(&decoder, &mut out, |out| renderer.decode(out, &document))?;
     Ok(if document.recognised { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -14,6 +14,7 @@ pub mod serve;
 pub mod show;
 pub mod token;
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -48,6 +49,22 @@ impl KbSource {
         }
         Ok(decoder)
     }
+}
+
+/// Writes to `out` what `render` writes, with every token signature and secret removed by the
+/// one redactor (`errdecode_core::redact`, through [`Decoder::redact`]): no credential quoted
+/// from the input reaches a terminal, a file or a chat, whatever the format, and the
+/// knowledge base's own text goes out as written.
+pub fn write_redacted(
+    decoder: &Decoder,
+    out: &mut dyn Write,
+    render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let mut rendered = Vec::new();
+    render(&mut rendered)?;
+    let text = String::from_utf8_lossy(&rendered);
+    out.write_all(decoder.redact(&text).as_bytes())?;
+    Ok(())
 }
 
 /// The clock, read here (the core takes it as an argument).

@@ -13,6 +13,7 @@ pub fn run(source: &KbSource, args: SearchArgs) -> Result<ExitCode> {
     let query = args.query.join(" ");
     let hits = decoder.search(&query, args.limit);
     let mut out = anstream::stdout().lock();
-    render::renderer(args.format.format).search(&mut out, &query, &hits)?;
+    let renderer = render::renderer(args.format.format);
+    super::write_redacted(&decoder, &mut out, |out| renderer.search(out, &query, &hits))?;
     Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -15,7 +15,8 @@ pub fn run(source: &KbSource, args: TokenArgs) -> Result<ExitCode> {
     let text = input::read_token_argument(args.token.as_deref())?;
     let decoder = source.load()?;
     let now = super::now();
-    let (reports, warnings) = decoder.decode_tokens(&text, &DecodeOptions { now: Some(now) });
+    let (reports, warnings) =
+        decoder.decode_tokens(&text, &DecodeOptions { now: Some(now), ..Default::default() });
     let options = ValidationOptions {
         at: Some(args.at.unwrap_or(now)),
         audience: args.aud,
@@ -32,6 +33,8 @@ pub fn run(source: &KbSource, args: TokenArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     let mut out = anstream::stdout().lock();
-    render::renderer(format).tokens(&mut out, &verdict)?;
+    super::write_redacted(&decoder, &mut out, |out| {
+        render::renderer(format).tokens(out, &verdict)
+    })?;
     Ok(if verdict.valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
