@@ -82,6 +82,7 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("request.sharepoint", "SharePoint's own API is called (REST, CSOM or PnP)"),
     ("identity.managed", "a managed identity is used"),
     ("identity.user_assigned", "a user-assigned managed identity is named"),
+    ("paste.no_client_change", "the person says nothing changed on their side"),
     ("cae.challenge", "a Continuous Access Evaluation claims challenge"),
     ("endpoint.needs_access_policy", "app-only calls need a Teams application access policy"),
     ("endpoint.protected_api", "the endpoint is a protected Teams API in app-only use"),
@@ -359,6 +360,12 @@ pub fn derive(facts: &Facts) -> Vec<Signal> {
     }
     if let Some(m) = &words.managed_identity {
         signals.add("identity.managed", format!("A managed identity is used (\"{m}\")."));
+    }
+    if let Some(m) = &words.no_client_change {
+        signals.add(
+            "paste.no_client_change",
+            format!("The failure began with nothing changed on the caller's side (\"{m}\")."),
+        );
     }
     if let Some(m) = &words.user_assigned_identity {
         signals.add(

@@ -77,6 +77,10 @@ pub struct Wording {
     /// A user-assigned managed identity is named.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_assigned_identity: Option<String>,
+    /// The person says nothing changed on their side ("without changing anything", "I changed
+    /// no permissions").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_client_change: Option<String>,
 }
 
 impl Wording {
@@ -201,6 +205,14 @@ static MANAGED_IDENTITY: LazyLock<Caseless> = LazyLock::new(|| {
         r"managed[ -]identit|ManagedIdentityCredential|ManagedIdentity|AppServiceMSICredentials|\bMSI\b|MSI_ENDPOINT|IDENTITY_ENDPOINT|IDENTITY_HEADER|169\.254\.169\.254|/msi/token|/metadata/identity",
     )
 });
+/// Nothing changed on the caller's side: in the case library 8 pastes say so, and the answer
+/// was a service incident or a library version in half of them, causes behind about one
+/// report in fifty otherwise (gh-msal-android-267, gh-msgraph-sdk-dotnet-215).
+static NO_CLIENT_CHANGE: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"without (?:me |us |anyone |any(?:thing)? )?chang(?:ing|e|es)\b|\b(?:i|we) (?:have )?changed (?:nothing|no\b)|nothing (?:has |was )?changed|no changes? (?:on our side|were made|from our side)|didn.t change anything|did not change anything",
+    )
+});
 static USER_ASSIGNED: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(r"user[- ]assigned|ManagedIdentityClientId|managed_identity_client_id")
 });
@@ -244,6 +256,7 @@ pub(super) fn extract_wording(haystack: &Haystack) -> Wording {
         sharepoint_api: quote(&SHAREPOINT_API),
         managed_identity: quote(&MANAGED_IDENTITY),
         user_assigned_identity: quote(&USER_ASSIGNED),
+        no_client_change: quote(&NO_CLIENT_CHANGE),
     }
 }
 
@@ -386,6 +399,10 @@ mod tests {
         let mi = wording("ManagedIdentityCredential with a user-assigned identity");
         assert!(mi.managed_identity.is_some() && mi.user_assigned_identity.is_some());
         assert!(wording("a system-assigned identity").user_assigned_identity.is_none());
+        let unchanged = wording("now it seems fine again without me changing anything");
+        assert_eq!(unchanged.no_client_change.as_deref(), Some("without me changing"));
+        assert!(wording("I changed no permissions").no_client_change.is_some());
+        assert!(wording("after changing the redirect URI").no_client_change.is_none());
     }
 
     #[test]
