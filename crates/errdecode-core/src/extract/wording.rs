@@ -310,8 +310,14 @@ fn library_version(haystack: &Haystack) -> Option<String> {
         let window = &text[start..m.end()];
         if let Some(owner) = VERSION_OWNER.find(window) {
             let line_start = window[..owner.start()].rfind('\n').map_or(0, |i| i + 1);
-            let quote: String =
-                window[line_start..].split_whitespace().collect::<Vec<_>>().join(" ");
+            // A window cut inside a word starts the quote at the next whole word.
+            let cut_word = line_start == 0
+                && start > 0
+                && !text[..start].ends_with(char::is_whitespace)
+                && !window.starts_with(char::is_whitespace);
+            let from =
+                if cut_word { window.find(char::is_whitespace).unwrap_or(0) } else { line_start };
+            let quote: String = window[from..].split_whitespace().collect::<Vec<_>>().join(" ");
             return Some(crate::text::first_chars(&quote, 80).to_string());
         }
     }
@@ -358,6 +364,15 @@ mod tests {
     fn a_library_version_needs_its_owner_named_just_before_it() {
         let named = wording("Using azure-identity package 1.8.1 on Python 3.11");
         assert_eq!(named.library_version.as_deref(), Some("Using azure-identity package 1.8.1"));
+        let cut = wording(&format!(
+            "{}Install-Module -Name ExchangeOnlineManagement -RequiredVersion 2.0.4",
+            "x ".repeat(20)
+        ));
+        assert_eq!(
+            cut.library_version.as_deref(),
+            Some("-Name ExchangeOnlineManagement -RequiredVersion 2.0.4"),
+            "a quote starts at a whole word"
+        );
         let tagged = wording("Microsoft.Graph module version: 2.10.0");
         assert!(tagged.library_version.is_some());
         assert!(wording("connecting from 10.0.0.1 failed").library_version.is_none());
