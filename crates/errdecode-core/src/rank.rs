@@ -479,10 +479,7 @@ fn evidence_regions(text: &str) -> [Range<usize>; 2] {
     while !text.is_char_boundary(head_end) {
         head_end -= 1;
     }
-    let mut tail_start = text.len() - TAIL;
-    while !text.is_char_boundary(tail_start) {
-        tail_start += 1;
-    }
+    let tail_start = crate::text::boundary_at_or_after(text, text.len() - TAIL);
     [0..head_end, tail_start..text.len()]
 }
 

@@ -33,6 +33,16 @@ pub fn first_chars(text: &str, count: usize) -> &str {
     text.char_indices().nth(count).map_or(text, |(end, _)| &text[..end])
 }
 
+/// The first character boundary of `text` at or after `at`: where a window that starts a
+/// fixed number of bytes back may begin without cutting a character.
+pub fn boundary_at_or_after(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
 /// Which bytes are word bytes: ASCII letters, digits and `_`.
 static WORD_BYTES: [bool; 256] = {
     let mut table = [false; 256];

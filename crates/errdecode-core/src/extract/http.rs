@@ -281,10 +281,10 @@ pub fn extract_requests(haystack: &Haystack, facts: &mut Facts) {
         if url.starts_with('/') {
             // A log line may give the host before the request line (urllib3, IIS, proxies).
             let (line_start, _) = lines.around(target.start());
-            let mut from = line_start.max(target.start().saturating_sub(HOST_LOOKBEHIND));
-            while !text.is_char_boundary(from) {
-                from += 1;
-            }
+            let from = crate::text::boundary_at_or_after(
+                text,
+                line_start.max(target.start().saturating_sub(HOST_LOOKBEHIND)),
+            );
             let before = &text[from..target.start()];
             match URL.find_iter(before).last() {
                 Some(host) => url = format!("{}{}", host.as_str().trim_end_matches('/'), url),

@@ -358,10 +358,7 @@ pub fn extract_identity(haystack: &Haystack, facts: &mut Facts) {
 /// Whether what starts at `at` is the password of a URL's `user:password@host`: not a user.
 fn is_url_password(text: &str, at: usize) -> bool {
     let Some(before) = text[..at].strip_suffix(':') else { return false };
-    let mut from = before.len().saturating_sub(200);
-    while !before.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = crate::text::boundary_at_or_after(before, before.len().saturating_sub(200));
     let word = before[from..].rsplit(|c: char| c.is_whitespace() || c == '"' || c == '\'').next();
     word.is_some_and(|word| word.contains("://"))
 }

@@ -265,10 +265,7 @@ pub(super) fn extract_wording(haystack: &Haystack) -> Wording {
 /// gh-microsoft-graph-docs-13457, gh-microsoft-graph-docs-4920).
 fn negated(lower: &str, at: usize) -> bool {
     // Only the few words before the phrase matter: a bounded look back keeps this linear.
-    let mut from = at.saturating_sub(32);
-    while !lower.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = crate::text::boundary_at_or_after(lower, at.saturating_sub(32));
     let before = lower[from..at].trim_end_matches(' ');
     ["without a", "without", "no", "not a", "not", "not as a", "no need for a"].iter().any(|word| {
         before.ends_with(word)
@@ -303,10 +300,8 @@ fn library_version(haystack: &Haystack) -> Option<String> {
         if before_dot || after_dot {
             continue;
         }
-        let mut start = m.start().saturating_sub(VERSION_OWNER_WINDOW);
-        while !text.is_char_boundary(start) {
-            start += 1;
-        }
+        let start =
+            crate::text::boundary_at_or_after(text, m.start().saturating_sub(VERSION_OWNER_WINDOW));
         let window = &text[start..m.end()];
         if let Some(owner) = VERSION_OWNER.find(window) {
             let line_start = window[..owner.start()].rfind('\n').map_or(0, |i| i + 1);
