@@ -324,8 +324,7 @@ impl Ranker {
                 .zip(support_keys)
                 .filter_map(|(rule, resolved)| Some((rule.weight, evidence(rule, resolved)?)))
                 .collect();
-            let combined =
-                support.iter().fold(0.0f32, |c, (weight, _)| 1.0 - (1.0 - c) * (1.0 - weight));
+            let combined = support.iter().fold(0.0f32, |c, (weight, _)| raise(c, *weight));
             // (With a tolerance: one rule of exactly the threshold must pass after the float
             // arithmetic.)
             if prior <= 0.0 && combined + 1e-4 < UNLISTED_MIN_WEIGHT {
@@ -349,7 +348,7 @@ impl Ranker {
             }
             let mut confidence = prior;
             for (weight, _) in &support {
-                confidence = 1.0 - (1.0 - confidence) * (1.0 - weight);
+                confidence = raise(confidence, *weight);
             }
             if prior <= 0.0 && !cause.any_error {
                 confidence *= UNLISTED_DISCOUNT;
@@ -455,6 +454,11 @@ impl Ranker {
             });
         }
     }
+}
+
+/// A confidence raised by a supporting rule of `weight`: `1 - (1 - c)(1 - w)`.
+fn raise(confidence: f32, weight: f32) -> f32 {
+    1.0 - (1.0 - confidence) * (1.0 - weight)
 }
 
 fn round3(value: f32) -> f32 {

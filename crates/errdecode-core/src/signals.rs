@@ -341,37 +341,29 @@ pub fn derive(facts: &Facts) -> Vec<Signal> {
             ),
         );
     }
-    if let Some(m) = &words.client_secret {
-        signals.add(
-            "credential.client_secret",
-            format!("The app signs in with a client secret (\"{m}\")."),
-        );
-    }
-    if let Some(m) = &words.certificate {
-        signals.add(
-            "credential.certificate",
-            format!("The app signs in with a certificate (\"{m}\")."),
-        );
-    }
-    // A SharePoint site address alone may be the subject of a Graph call: the signal needs
-    // SharePoint's own API.
-    if let Some(m) = &words.sharepoint_api {
-        signals.add("request.sharepoint", format!("SharePoint's own API is called (\"{m}\")."));
-    }
-    if let Some(m) = &words.managed_identity {
-        signals.add("identity.managed", format!("A managed identity is used (\"{m}\")."));
-    }
-    if let Some(m) = &words.no_client_change {
-        signals.add(
+    // Context said in words, each shown with the words that said it.
+    let quoted: [(&Option<String>, &'static str, &str); 6] = [
+        (&words.client_secret, "credential.client_secret", "The app signs in with a client secret"),
+        (&words.certificate, "credential.certificate", "The app signs in with a certificate"),
+        // A SharePoint site address alone may be the subject of a Graph call: the signal needs
+        // SharePoint's own API.
+        (&words.sharepoint_api, "request.sharepoint", "SharePoint's own API is called"),
+        (&words.managed_identity, "identity.managed", "A managed identity is used"),
+        (
+            &words.no_client_change,
             "paste.no_client_change",
-            format!("The failure began with nothing changed on the caller's side (\"{m}\")."),
-        );
-    }
-    if let Some(m) = &words.user_assigned_identity {
-        signals.add(
+            "The failure began with nothing changed on the caller's side",
+        ),
+        (
+            &words.user_assigned_identity,
             "identity.user_assigned",
-            format!("A user-assigned managed identity is named (\"{m}\")."),
-        );
+            "A user-assigned managed identity is named",
+        ),
+    ];
+    for (said, name, sentence) in quoted {
+        if let Some(m) = said {
+            signals.add(name, format!("{sentence} (\"{m}\")."));
+        }
     }
     if let Some(secret) = facts.secrets.iter().find(|s| s.guid_shaped) {
         signals.add("secret.guid_shaped", format!("The client secret sent ({}) is shaped like a GUID: that is a secret's ID, not its value.", secret.preview));
@@ -461,7 +453,6 @@ fn requirement_signals(signals: &mut Signals, request: &RequestFact, token: Opti
     }
 }
 
-/// The token the analysis is about: a decoded JWT access token first, then pasted claims.
 /// Segments of the sign-in endpoints' paths, which a mis-built authority puts where the tenant
 /// belongs (`login.microsoftonline.com/oauth2/...`, "Tenant 'v2.0' not found", "Tenant
 /// authorize not found": library reports gh-adal-dotnet-1346, gh-msal-dotnet-1270).
@@ -485,6 +476,7 @@ fn is_endpoint_path(segment: &str) -> bool {
     PATHS.iter().any(|path| segment.eq_ignore_ascii_case(path))
 }
 
+/// The token the analysis is about: a decoded JWT access token first, then pasted claims.
 pub fn primary_token(tokens: &[TokenReport]) -> Option<&TokenReport> {
     tokens
         .iter()
