@@ -90,12 +90,14 @@ fn stopped_note(stopped: budget::Stopped, stage: &str) -> String {
 /// A knowledge base made ready for decoding. Build once, decode many times, share freely.
 pub struct Decoder {
     kb: KnowledgeBase,
-    index: MatchIndex,
-    ranker: Ranker,
-    vocabulary: CodeVocabulary,
+    // Every index below is built the first time it is needed, so that a command that decodes
+    // nothing (`token`, `show`, `list`) never pays for it; [`Decoder::prepare`] builds them all.
+    index: OnceLock<MatchIndex>,
+    ranker: OnceLock<Ranker>,
+    vocabulary: OnceLock<CodeVocabulary>,
     /// Built from the knowledge base's table the first time a request needs it.
     permissions: OnceLock<PermissionIndex>,
-    mentions: MentionIndex,
+    mentions: OnceLock<MentionIndex>,
     /// The knowledge base's own text as the redactor leaves it, read on first use.
     own_text: OnceLock<redact::OwnText>,
 }
@@ -103,20 +105,46 @@ pub struct Decoder {
 impl Decoder {
     /// Prepares `kb`; the endpoint permissions come from its own table.
     pub fn new(kb: KnowledgeBase) -> Decoder {
-        let index = MatchIndex::new(&kb);
-        let ranker = Ranker::new(&kb);
-        let vocabulary =
-            CodeVocabulary::new(kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)));
-        let mentions = MentionIndex::new(&kb.endpoint_mentions);
         Decoder {
             kb,
-            index,
-            ranker,
-            vocabulary,
+            index: OnceLock::new(),
+            ranker: OnceLock::new(),
+            vocabulary: OnceLock::new(),
             permissions: OnceLock::new(),
-            mentions,
+            mentions: OnceLock::new(),
             own_text: OnceLock::new(),
         }
+    }
+
+    /// Builds every index now instead of on first use: for a long-running server, so that its
+    /// first request is as fast as the others.
+    pub fn prepare(&self) {
+        self.index();
+        self.ranker();
+        self.vocabulary();
+        self.mentions();
+        self.permissions();
+        self.own_text();
+    }
+
+    fn index(&self) -> &MatchIndex {
+        self.index.get_or_init(|| MatchIndex::new(&self.kb))
+    }
+
+    fn ranker(&self) -> &Ranker {
+        self.ranker.get_or_init(|| Ranker::new(&self.kb))
+    }
+
+    fn vocabulary(&self) -> &CodeVocabulary {
+        self.vocabulary.get_or_init(|| {
+            CodeVocabulary::new(
+                self.kb.errors.iter().flat_map(|e| e.codes.iter().map(String::as_str)),
+            )
+        })
+    }
+
+    fn mentions(&self) -> &MentionIndex {
+        self.mentions.get_or_init(|| MentionIndex::new(&self.kb.endpoint_mentions))
     }
 
     /// Uses another permission table (Microsoft's full permissions file, say).
@@ -175,12 +203,12 @@ impl Decoder {
             stopped_at.is_none()
         };
         let mut facts = if stage("extracting facts") {
-            extract::extract(&haystack, &self.vocabulary)
+            extract::extract(&haystack, self.vocabulary())
         } else {
             Facts::default()
         };
         // A request named in words (a cmdlet, an operation) when the paste shows none.
-        if let Some(request) = self.mentions.infer(&facts, &haystack, || self.permissions()) {
+        if let Some(request) = self.mentions().infer(&facts, &haystack, || self.permissions()) {
             facts.requests.push(request.clone());
             facts.request = Some(request);
         }
@@ -203,14 +231,14 @@ impl Decoder {
         }
         let signals = if stage("deriving signals") { signals::derive(&facts) } else { Vec::new() };
         let matches = if stage("matching known errors") {
-            self.index.matches(&self.kb, &facts, &signals, &haystack)
+            self.index().matches(&self.kb, &facts, &signals, &haystack)
         } else {
             Vec::new()
         };
         let in_context = facts.microsoft_context
             || matches.first().is_some_and(|m| m.score > matcher::OFF_DOMAIN_CEILING);
         let (causes, ruled_out) = if stage("ranking causes") {
-            self.ranker.rank(&self.kb, &matches, &signals, &haystack, in_context)
+            self.ranker().rank(&self.kb, &matches, &signals, &haystack, in_context)
         } else {
             (Vec::new(), Vec::new())
         };
@@ -266,7 +294,7 @@ impl Decoder {
     ) -> (Vec<TokenReport>, Vec<Warning>) {
         let normalized = normalize::normalize(text);
         let haystack = haystack::Haystack::with_meter(&normalized.text, options.meter());
-        let facts = extract::extract(&haystack, &self.vocabulary);
+        let facts = extract::extract(&haystack, self.vocabulary());
         let warnings = warnings(&facts, options);
         (facts.tokens, warnings)
     }

@@ -8,8 +8,10 @@
 //! that need the decoder (every variation decodes to its own entry, signal names exist) live in
 //! `errdecode-core`.
 //!
-//! The shipped knowledge base is embedded in the binary ([`embedded_files`]); [`read_dir`] reads
-//! another copy from disk for `--kb DIR`. Those two functions are this crate's only I/O.
+//! The shipped knowledge base is embedded in the binary twice: parsed at build time
+//! ([`load_embedded`] only decodes it) and as its source files ([`embedded_files`], for the
+//! commands that show or diff the files). [`read_dir`] reads another copy from disk for
+//! `--kb DIR`. Those are this crate's only I/O.
 
 mod check;
 mod embedded;
@@ -25,13 +27,21 @@ mod tables;
 
 pub use embedded::embedded_files;
 pub use model::*;
-pub use parse::{ascii_boundaries, parse, read_dir, SourceFile};
+pub use parse::{ascii_boundaries, parse, read_dir, Parsed, SourceFile};
 pub use problem::{Problem, Problems};
 pub use sections::{SectionKind, CAUSE_SECTIONS, ERROR_SECTIONS};
 
-/// Parses and checks the knowledge base embedded in this build.
+/// The knowledge base embedded in this build, parsed and checked when the crate was built
+/// (`build.rs`); a start-up only decodes it.
 pub fn load_embedded() -> Result<KnowledgeBase, Problems> {
-    let (kb, problems) = parse(&embedded_files());
+    static PARSED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kb.postcard"));
+    let Parsed { kb, problems } = postcard::from_bytes(PARSED).map_err(|error| {
+        Problems(vec![Problem::new(
+            "(embedded)",
+            None,
+            format!("cannot decode the embedded copy: {error}"),
+        )])
+    })?;
     if problems.is_empty() {
         Ok(kb)
     } else {

@@ -329,7 +329,7 @@ pub struct EvidenceRule {
     pub rule_out: bool,
     /// Signals that must all fire as well for the rule to count: the rule then stands for two
     /// facts told together (a client secret *and* a SharePoint request), which neither is alone.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub when: Vec<String>,
     /// Line of the rule in its file.
     pub line: usize,

@@ -9,6 +9,14 @@ use crate::model::*;
 use crate::sections::SectionKind;
 use crate::{check, mentions, requirements, tables, Problem};
 
+/// A knowledge base as parsed, with every problem found on the way: what the build embeds
+/// (see `build.rs`) and what [`crate::load_embedded`] reads back.
+#[derive(Debug, Default, serde::Serialize, Deserialize)]
+pub struct Parsed {
+    pub kb: KnowledgeBase,
+    pub problems: Vec<Problem>,
+}
+
 /// A file of the knowledge base: its path relative to the root, and its text.
 #[derive(Debug, Clone, serde::Serialize, Deserialize)]
 pub struct SourceFile {

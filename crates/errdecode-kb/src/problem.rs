@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// One thing wrong with the knowledge base, with where it is and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// Path of the file, relative to the knowledge base root (`errors/graph/foo.md`).
     pub path: String,

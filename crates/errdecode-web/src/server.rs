@@ -383,6 +383,8 @@ pub fn serve_forever_with(
             info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
         eprintln!("errdecode: internal error (panic at {location})");
     }));
+    // The decoder's indexes are built now, not by the first request.
+    site.decoder().prepare();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
