@@ -96,9 +96,12 @@ static APP_ONLY: LazyLock<Caseless> = LazyLock::new(|| {
         r#"client[_ -]credentials?|\bapp[- ]only\b|\bdaemon\b|AcquireTokenForClient|acquire_?token_?for_?client|ClientSecretCredential|ClientCertificateCredential|auth_flow_type\s*=\s*['"]credentials|without (?:a )?(?:signed-in )?user|no user (?:login|sign-in|interaction)|application permissions? only|background service"#,
     )
 });
+// A person signing in themselves, told in words ("signed in with my admin account", "log in
+// through the browser", "Auth code acquired"): library reports gh-PowerShell-EWS-Scripts-1, -51,
+// -52, gh-sasl-xoauth2-43, gh-msgraph-sdk-powershell-3489, gh-microsoft-graph-docs-3983.
 static DELEGATED: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(
-        r"authori[sz]ation[ _-]code|auth code flow|AcquireTokenInteractive|acquire_?token_?interactive|loginPopup|loginRedirect|acquireTokenSilent|AcquireTokenSilent|signed-in user|AccessAsUser|delegated (?:token|flow|access)|on behalf of|\bOBO\b",
+        r"authori[sz]ation[ _-]code|auth code flow|AcquireTokenInteractive|acquire_?token_?interactive|loginPopup|loginRedirect|acquireTokenSilent|AcquireTokenSilent|signed-in user|AccessAsUser|delegated (?:token|flow|access)|on behalf of|\bOBO\b|(?:sign(?:ed|s)?|log(?:ged|s)?)[ -]?in (?:with|as|using|through|via) (?:my|our|an?|the) (?:own |personal |work |global )?(?:admin(?:istrator)?|user|browser|account|credentials)|(?:log|sign)[ -]?in (?:through|via|in) (?:the |a )?(?:web )?browser|auth(?:ori[sz]ation)? code (?:acquired|grant)|OAuth completed for \S+@|interactive(?:ly)? (?:sign|log)[ -]?in|browser (?:sign|log)[ -]?in",
     )
 });
 static ROPC: LazyLock<Caseless> = LazyLock::new(|| {
@@ -394,6 +397,20 @@ mod tests {
         assert!(wording("chat messages, without a signed-in user.").delegated.is_none());
         assert!(wording("the signed-in user gets a 403").delegated.is_some());
         assert!(wording("I know a signed-in user is needed").delegated.is_some());
+    }
+
+    #[test]
+    fn signing_in_oneself_is_a_delegated_flow() {
+        for told in [
+            "signed in with my admin account",
+            "I log in through the browser and get a token",
+            "Auth code acquired, attempting to obtain access token",
+            "VERBOSE: OAuth completed for admin@contoso.com",
+            "after an interactive sign-in",
+        ] {
+            assert!(wording(told).delegated.is_some(), "{told}");
+        }
+        assert!(wording("the app signs in with a certificate").delegated.is_none());
     }
 
     #[test]
