@@ -6,7 +6,7 @@ use errdecode_core::document::MatchedError;
 use errdecode_core::extract::{AuthorityTenant, RequestTarget};
 use errdecode_core::matcher::MatchedBy;
 use errdecode_core::token::{SignatureState, TokenFlow, TokenKind, TokenReport, TokenSource};
-use errdecode_core::{DecodeDocument, SearchHit};
+use errdecode_core::{DecodeDocument, SearchHit, SearchResults};
 use errdecode_kb::{Cause, ErrorEntry, EvidenceRule, Product, SectionKind, Trigger};
 use minijinja::Error;
 use serde::Serialize;
@@ -502,6 +502,8 @@ struct HitView {
 #[derive(Serialize)]
 struct SearchView {
     query: String,
+    /// Every entry that matches, however many are shown.
+    total: usize,
     hits: Vec<HitView>,
     products: Vec<ProductCard>,
 }
@@ -518,11 +520,12 @@ fn hit_views(site: &Site, hits: &[SearchHit]) -> Vec<HitView> {
 }
 
 /// The search page for `query` (empty: the form alone, which the static copy fills in the
-/// browser from the search index).
-pub fn render_search(site: &Site, query: &str, hits: &[SearchHit]) -> Result<String, Error> {
+/// browser from the search index): the hits shown, and how many matched in all.
+pub fn render_search(site: &Site, query: &str, found: &SearchResults) -> Result<String, Error> {
     let view = SearchView {
         query: query.to_string(),
-        hits: hit_views(site, hits),
+        total: found.total,
+        hits: hit_views(site, &found.hits),
         products: site.kb().products.iter().map(|p| ProductCard::new(site, p)).collect(),
     };
     render(site, "search.html", view)

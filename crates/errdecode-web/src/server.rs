@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use errdecode_core::budget::Cancel;
-use errdecode_core::{DecodeDocument, DecodeOptions, TokenReport, Warning};
+use errdecode_core::{DecodeDocument, DecodeOptions, SearchResults, TokenReport, Warning};
 use serde::Deserialize;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -547,11 +547,13 @@ async fn search_page(
     let site = state.site();
     let query: String = params.q.trim().chars().take(QUERY_LIMIT).collect();
     if query.is_empty() {
-        return cached(&state.cache().search, || pages::render_search(site, "", &[]))
-            .map(page_response);
+        return cached(&state.cache().search, || {
+            pages::render_search(site, "", &SearchResults::default())
+        })
+        .map(page_response);
     }
-    let hits = site.decoder().search(&query, pages::SEARCH_LIMIT);
-    Ok(private_page_response(pages::render_search(site, &query, &hits)?))
+    let found = site.decoder().search_counted(&query, pages::SEARCH_LIMIT);
+    Ok(private_page_response(pages::render_search(site, &query, &found)?))
 }
 
 async fn search_index(State(state): State<AppState>) -> Result<Response, AppError> {

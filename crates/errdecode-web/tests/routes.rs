@@ -218,6 +218,35 @@ async fn unknown_addresses_get_a_useful_404() {
 }
 
 #[tokio::test]
+async fn the_search_api_answers_the_same_ranking_with_its_total() {
+    let router = router();
+    let answer =
+        get(&router, "/api/v1/search?q=AADSTS65001+on-behalf-of+knownClientApplications").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let json = answer.json();
+    assert_eq!(json["hits"][0]["id"], "aadsts65001");
+    assert_eq!(json["hits"][0]["url"], "/errors/aadsts65001/");
+    let json = get(&router, "/api/v1/search?q=token&limit=3").await.json();
+    assert_eq!(json["hits"].as_array().unwrap().len(), 3);
+    let expected = site().decoder().search_counted("token", 3);
+    assert_eq!(json["total"], expected.total);
+    let ids: Vec<&str> =
+        json["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, expected.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>());
+    let json =
+        get(&router, "/api/v1/search?q=token&product=exchange-online&limit=500").await.json();
+    let hits = json["hits"].as_array().unwrap();
+    assert!(hits.len() <= 100 && !hits.is_empty());
+    assert!(hits.iter().all(|h| h["product"] == "exchange-online"), "{json}");
+    assert!(json["total"].as_u64().unwrap() as usize >= hits.len());
+    assert_eq!(
+        get(&router, "/api/v1/search?q=token&limit=many").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(get(&router, "/api/v1/search").await.json()["total"], 0);
+}
+
+#[tokio::test]
 async fn search_finds_codes_and_words_and_escapes_the_query() {
     let router = router();
     let answer = get(&router, "/search/?q=AADSTS7000215").await;
@@ -229,6 +258,13 @@ async fn search_finds_codes_and_words_and_escapes_the_query() {
 
     let html = get(&router, "/search/?q=insufficient+privileges").await.text();
     assert!(html.contains("results for “insufficient privileges”"), "{html}");
+
+    // A page that shows fewer than match says how many match.
+    let all = site().decoder().search_counted("token", usize::MAX).total;
+    assert!(all > 50, "{all}");
+    let html = get(&router, "/search/?q=token").await.text();
+    assert!(html.contains(&format!("{all} results, showing the best 50, for “token”")), "{html}");
+    assert_eq!(html.matches("<li><a href=\"/errors/").count(), 50);
 
     let html = get(&router, "/search/?q=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E").await.text();
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
