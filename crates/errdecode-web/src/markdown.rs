@@ -26,6 +26,20 @@ pub fn inline_html(markdown: &str) -> String {
     }
 }
 
+/// The words of Markdown without its markup, for structured data (a FAQ answer): text and
+/// code as written, blocks and line breaks as spaces.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(&words),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn sanitize<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
     let mut events = Vec::new();
     // Links dropped for an unsafe scheme: their closing tag must go too.
@@ -58,8 +72,16 @@ fn sanitize<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
             }
             // Column alignment would come out as `style` attributes, which the
             // Content-Security-Policy refuses; the stylesheet aligns tables instead.
+            // A table wider than the screen scrolls inside its own box, which Tab reaches.
             Event::Start(Tag::Table(alignments)) => {
+                events.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">",
+                )));
                 events.push(Event::Start(Tag::Table(vec![Alignment::None; alignments.len()])));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
             // An image would load from wherever it points; show its alt text instead.
             Event::Start(Tag::Image { .. }) => in_image += 1,
@@ -98,9 +120,13 @@ fn code_block_open(language: &str) -> String {
     };
     let class =
         if language.is_empty() { String::new() } else { format!(" class=\"language-{language}\"") };
+    let name = if label == "code" { "Code".to_string() } else { format!("{label} code") };
+    // A block wider than the screen scrolls inside itself: keyboard users reach it with Tab
+    // and scroll it with the arrow keys, and it is named for what it holds.
     format!(
         "<div class=\"code-block\"><div class=\"code-head\"><span class=\"code-lang\">{label}</span>\
-         <button type=\"button\" class=\"copy\" hidden>Copy</button></div><pre><code{class}>"
+         <button type=\"button\" class=\"copy\" hidden>Copy</button></div>\
+         <pre tabindex=\"0\" role=\"group\" aria-label=\"{name}\"><code{class}>"
     )
 }
 

@@ -273,6 +273,51 @@ struct ErrorView {
     rich: bool,
     crumbs: Vec<Crumb>,
     paste: PasteBox,
+    /// The page's questions as schema.org `FAQPage` JSON-LD, escaped for a `<script>` block.
+    faq_json_ld: Option<String>,
+}
+
+/// The questions an error page answers, as schema.org `FAQPage` JSON-LD: what causes the
+/// error (its causes, most likely first), how to fix it (the quick fix, else the admin fix),
+/// and the page's own FAQ. Every answer is text the page shows. `<`, `>` and `&` are written
+/// as JSON escapes, so that the block cannot end its `<script>` early.
+fn faq_json_ld(site: &Site, entry: &ErrorEntry) -> Option<String> {
+    let name = entry.codes.first().unwrap_or(&entry.title);
+    let mut questions = Vec::new();
+    let mut question = |q: String, a: String| {
+        if !a.is_empty() {
+            questions.push(serde_json::json!({
+                "@type": "Question",
+                "name": q,
+                "acceptedAnswer": { "@type": "Answer", "text": a },
+            }));
+        }
+    };
+    let mut candidates: Vec<&errdecode_kb::CandidateCause> = entry.causes.iter().collect();
+    candidates.sort_by(|a, b| b.prior.total_cmp(&a.prior));
+    let causes: Vec<String> = candidates
+        .iter()
+        .filter_map(|candidate| site.cause(&candidate.id))
+        .map(|cause| format!("{}: {}", cause.title, cause.summary))
+        .collect();
+    question(format!("What causes {name}?"), causes.join(" "));
+    let fix = entry.section(SectionKind::QuickFix).or_else(|| entry.section(SectionKind::AdminFix));
+    if let Some(fix) = fix {
+        question(format!("How do I fix {name}?"), markdown::plain_text(&fix.markdown));
+    }
+    for faq in &entry.faq {
+        question(faq.question.clone(), markdown::plain_text(&faq.answer));
+    }
+    if questions.is_empty() {
+        return None;
+    }
+    let document = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": questions,
+    });
+    let json = serde_json::to_string(&document).ok()?;
+    Some(json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"))
 }
 
 fn section_html(sections: Option<&errdecode_kb::Section>) -> Option<String> {
@@ -349,6 +394,7 @@ pub fn render_error(site: &Site, entry: &ErrorEntry) -> Result<String, Error> {
         ],
         product,
         paste: PasteBox { compact: true, ..PasteBox::default() },
+        faq_json_ld: faq_json_ld(site, entry),
     };
     render(site, "error.html", view)
 }

@@ -31,7 +31,10 @@ fn assert_html(answer: &Answer) {
     assert!(html.starts_with("<!doctype html>"), "{}", &html[..html.len().min(200)]);
     assert!(html.contains("<main id=\"main\""), "a main landmark");
     assert!(!html.contains("style=\""), "no inline styles (the CSP forbids them)");
-    assert_eq!(html.matches("<script").count(), 1, "one script, from /static/");
+    // Structured data (`application/ld+json`) is a data block the browser never runs.
+    let scripts = html.matches("<script").count()
+        - html.matches("<script type=\"application/ld+json\">").count();
+    assert_eq!(scripts, 1, "one script, from /static/");
 }
 
 fn assert_security_headers(answer: &Answer, path: &str) {
@@ -564,4 +567,132 @@ async fn every_response_carries_the_security_headers() {
     assert_security_headers(&answer, "POST /decode");
     let answer = post(&router, "/api/v1/decode", "text/plain", "x").await;
     assert_security_headers(&answer, "POST /api/v1/decode");
+}
+
+#[tokio::test]
+async fn the_exports_file_names_lead_to_the_pages() {
+    let router = router();
+    for (asked, page) in [
+        ("/errors/aadsts7000215/index.html", "/errors/aadsts7000215/"),
+        ("/index.html", "/"),
+        ("/causes/index.html", "/causes/"),
+        ("/search/index.html?q=401", "/search/?q=401"),
+    ] {
+        let answer = get(&router, asked).await;
+        assert_eq!(answer.status, StatusCode::PERMANENT_REDIRECT, "{asked}");
+        assert_eq!(answer.header("location"), page, "{asked}");
+        assert_eq!(get(&router, page).await.status, StatusCode::OK, "{page}");
+    }
+    // Never a redirect off the site.
+    assert_eq!(get(&router, "//elsewhere.example/index.html").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&router, "/errors/x/other.html").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn text_is_compressed_and_cacheable_answers_revalidate() {
+    let router = router();
+    let request = |path: &str, headers: &[(&str, &str)]| {
+        let mut request = axum::http::Request::get(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.body(axum::body::Body::empty()).unwrap()
+    };
+    let plain = get(&router, "/errors/aadsts7000215/").await;
+    let gzipped =
+        send(&router, request("/errors/aadsts7000215/", &[("accept-encoding", "gzip")])).await;
+    assert_eq!(gzipped.status, StatusCode::OK);
+    assert_eq!(gzipped.header("content-encoding"), "gzip");
+    assert!(gzipped.body.starts_with(&[0x1f, 0x8b]), "a gzip stream");
+    assert!(
+        gzipped.body.len() * 3 < plain.body.len(),
+        "{} vs {}",
+        gzipped.body.len(),
+        plain.body.len()
+    );
+    assert_eq!(plain.header("content-encoding"), "", "only when asked for");
+    let api = send(&router, request("/api/v1/errors", &[("accept-encoding", "gzip")])).await;
+    assert_eq!(api.header("content-encoding"), "gzip");
+
+    let etag = plain.header("etag").to_string();
+    assert!(etag.starts_with("W/\""), "{etag}");
+    assert_eq!(gzipped.header("etag"), etag, "one tag for both codings");
+    let again = send(&router, request("/errors/aadsts7000215/", &[("if-none-match", &etag)])).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    assert_eq!(again.header("etag"), etag);
+    let other =
+        send(&router, request("/errors/aadsts7000215/", &[("if-none-match", "W/\"other\"")])).await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert_eq!(other.body, plain.body);
+    let css = get(&router, &site().assets().css.url()).await;
+    assert!(!css.header("etag").is_empty(), "assets too");
+
+    // What a visitor sent is never stored, so it gets no validator.
+    let searched = get(&router, "/search/?q=401").await;
+    assert_eq!(searched.header("etag"), "");
+    let decoded = post(&router, "/api/v1/decode", "text/plain", "AADSTS7000215").await;
+    assert_eq!(decoded.header("etag"), "");
+}
+
+#[tokio::test]
+async fn every_page_names_its_address_and_error_pages_their_questions() {
+    let router = router();
+    for (path, canonical) in [
+        ("/", "/"),
+        ("/products/entra-id/", "/products/entra-id/"),
+        ("/errors/aadsts7000215/", "/errors/aadsts7000215/"),
+        ("/causes/", "/causes/"),
+        ("/causes/token-expired/", "/causes/token-expired/"),
+        ("/search/", "/search/"),
+        ("/search/?q=AADSTS+7000215", "/search/?q=AADSTS+7000215"),
+    ] {
+        let html = get(&router, path).await.text();
+        assert_eq!(html.matches("<link rel=\"canonical\"").count(), 1, "{path}");
+        assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{canonical}\">")), "{path}");
+    }
+    let html = post(&router, "/decode", "application/x-www-form-urlencoded", "text=AADSTS7000215")
+        .await
+        .text();
+    assert!(
+        html.contains("<meta name=\"robots\" content=\"noindex\">"),
+        "a result is nobody's page"
+    );
+
+    let html = get(&router, "/errors/aadsts7000215/").await.text();
+    let start = html.find("<script type=\"application/ld+json\">").expect("FAQ data") + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&html[start..end]).expect("JSON");
+    assert_eq!(data["@type"], "FAQPage");
+    let questions = data["mainEntity"].as_array().unwrap();
+    assert!(questions.len() >= 3, "{data}");
+    assert_eq!(questions[0]["name"], "What causes AADSTS7000215?");
+    assert!(questions
+        .iter()
+        .all(|q| q["@type"] == "Question"
+            && !q["acceptedAnswer"]["text"].as_str().unwrap().is_empty()));
+    assert!(!html[start..end].contains('<'));
+}
+
+#[tokio::test]
+async fn scrolling_blocks_are_reached_by_keyboard_and_named() {
+    let router = router();
+    let html = get(&router, "/errors/aadsts7000215/").await.text();
+    let blocks: Vec<&str> =
+        html.split("<pre").skip(1).map(|rest| &rest[..rest.find('>').unwrap()]).collect();
+    assert!(blocks.len() > 1, "{}", blocks.len());
+    for attributes in blocks {
+        assert!(
+            attributes.contains("tabindex=\"0\"") && attributes.contains("aria-label=\""),
+            "{attributes}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_privacy_notes_agree() {
+    let html = get(&router(), "/").await.text();
+    assert!(html.contains("JavaScript is off, so token signatures are sent with the paste"));
+    assert!(!html.contains("token signatures are removed before a paste leaves your browser"));
+    assert!(html.contains("With JavaScript on, your browser removes token signatures"));
 }
