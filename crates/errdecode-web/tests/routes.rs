@@ -696,3 +696,47 @@ async fn the_privacy_notes_agree() {
     assert!(!html.contains("token signatures are removed before a paste leaves your browser"));
     assert!(html.contains("With JavaScript on, your browser removes token signatures"));
 }
+
+/// The verdict at the top of a result page, as text.
+fn verdict_of(html: &str) -> String {
+    let start = html.find("<div class=\"verdict").expect("a verdict");
+    let end = start + html[start..].find("</div>").unwrap();
+    let text = regex::Regex::new("<[^>]+>").unwrap().replace_all(&html[start..end], "");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[tokio::test]
+async fn a_result_says_how_sure_it_is_at_the_top() {
+    let router = router();
+    let decode = |paste: &str| {
+        let body = format!("text={}", errdecode_web::urls::encode_query(paste));
+        let router = router.clone();
+        async move { post(&router, "/decode", "application/x-www-form-urlencoded", body).await.text() }
+    };
+    // Evidence makes it sure; the next known error is close, the rest further off.
+    let html = decode(include_str!("../../../examples/graph-calendar-401.txt")).await;
+    let verdict = verdict_of(&html);
+    assert!(verdict.starts_with("Fairly sure: The access token has expired"), "{verdict}");
+    assert!(html.find("id=\"verdict\"").unwrap() < html.find("id=\"likely-causes\"").unwrap());
+    let close = &html[html.find("id=\"other-matches\"").unwrap()..];
+    assert!(close.contains("<h2 id=\"h-other-matches\">Also close</h2>"));
+    let further = close.find("Further off").expect("the rest apart");
+    assert!(close[..further].contains("/errors/graph-invalid-authentication-token/"));
+    assert!(close[further..].contains("/errors/graph-cae-claims-challenge/"));
+
+    // Nothing but a status: not sure, with what tells the leading causes apart.
+    let html = decode("HTTP 401 Unauthorized from graph.microsoft.com GET /v1.0/users").await;
+    let verdict = verdict_of(&html);
+    assert!(verdict.starts_with("Not sure yet. No cause reaches “fairly sure” (50%)"), "{verdict}");
+    assert!(verdict.contains("What tells them apart:"), "{verdict}");
+    assert!(verdict.contains("The access token has expired: Decode the token"), "{verdict}");
+
+    // A bare code: the usual cause, said to be the base rate and not evidence.
+    let html = decode("AADSTS50076").await;
+    let verdict = verdict_of(&html);
+    assert!(verdict.starts_with("Likely, from how common it is:"), "{verdict}");
+    assert!(verdict.contains("nothing in your paste points at it"), "{verdict}");
+    assert!(verdict.contains("To confirm it:"), "{verdict}");
+    assert!(html.contains("Common for this error: about 85% of AADSTS50076 cases come from it"));
+    assert!(!html.contains("<h4>Evidence in your paste</h4>"), "a base rate is no evidence");
+}
