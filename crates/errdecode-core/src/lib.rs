@@ -38,6 +38,7 @@ pub mod permissions;
 pub mod rank;
 pub mod redact;
 pub mod requirements;
+pub mod search;
 pub mod signals;
 pub mod text;
 pub mod token;
@@ -100,6 +101,8 @@ pub struct Decoder {
     mentions: OnceLock<MentionIndex>,
     /// The knowledge base's own text as the redactor leaves it, read on first use.
     own_text: OnceLock<redact::OwnText>,
+    /// The errors indexed for search, built on the first search.
+    search: OnceLock<search::SearchIndex>,
 }
 
 impl Decoder {
@@ -113,6 +116,7 @@ impl Decoder {
             permissions: OnceLock::new(),
             mentions: OnceLock::new(),
             own_text: OnceLock::new(),
+            search: OnceLock::new(),
         }
     }
 
@@ -319,57 +323,34 @@ impl Decoder {
             .collect()
     }
 
-    /// Entries whose code, title, message or variations fit `query`, best first.
+    /// Entries that fit `query`, best first, at most `limit` of them (see [`search`]: ranked
+    /// by the words of their codes, titles, messages, variations and related searches, an
+    /// entry whose code or id the query names first).
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
-        // Every entry is searched for every word of the query: a long query is cut first.
-        let query = text::first_chars(query, SEARCH_QUERY_CHARS);
-        let query_lower = query.trim().to_ascii_lowercase();
-        if query_lower.is_empty() {
-            return Vec::new();
-        }
-        let query_terms = text::terms(query);
-        let mut hits: Vec<SearchHit> = Vec::new();
-        for (index, entry) in self.kb.errors.iter().enumerate() {
-            let mut score: f32 = 0.0;
-            if entry.codes.iter().any(|c| c.to_ascii_lowercase() == query_lower)
-                || entry.id == query_lower
-            {
-                score = 1.0;
-            } else if entry.codes.iter().any(|c| c.to_ascii_lowercase().starts_with(&query_lower)) {
-                score = 0.9;
-            } else {
-                let haystack = matcher::entry_text(entry).to_lowercase();
-                if haystack.contains(&query_lower) {
-                    score = 0.7;
-                }
-                if !query_terms.is_empty() {
-                    let found =
-                        query_terms.iter().filter(|t| haystack.contains(t.as_str())).count();
-                    score = score.max(0.6 * found as f32 / query_terms.len() as f32);
-                }
-            }
-            if score >= 0.3 {
-                hits.push(SearchHit {
-                    index,
+        self.search_counted(query, limit).hits
+    }
+
+    /// [`Decoder::search`], with how many entries match in all (`total`), for "348 results,
+    /// showing 50".
+    pub fn search_counted(&self, query: &str, limit: usize) -> SearchResults {
+        let index = self.search.get_or_init(|| search::SearchIndex::new(&self.kb));
+        let found = index.search(query, limit);
+        let hits = found
+            .hits
+            .iter()
+            .map(|scored| {
+                let entry = &self.kb.errors[scored.entry];
+                SearchHit {
+                    index: scored.entry,
                     id: entry.id.clone(),
                     title: entry.title.clone(),
                     product: entry.product.clone(),
                     gist: entry.gist.clone(),
-                    score,
-                });
-            }
-        }
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(
-                    (!self.kb.errors[a.index].tier.is_rich())
-                        .cmp(&!self.kb.errors[b.index].tier.is_rich()),
-                )
-                .then(a.id.cmp(&b.id))
-        });
-        hits.truncate(limit);
-        hits
+                    score: scored.score,
+                }
+            })
+            .collect();
+        SearchResults { total: found.total, hits }
     }
 }
 
@@ -389,6 +370,16 @@ pub const SEARCH_QUERY_CHARS: usize = 200;
 /// How many entries a "did you mean" offers.
 const SUGGESTIONS: usize = 5;
 
+/// What a search found: the best entries, and how many match in all.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SearchResults {
+    /// Every entry that matches, however many are in `hits`.
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+}
+
+/// One entry a search found, with its score in [0, 1]: 0.5 or more when the query names its
+/// code or id.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SearchHit {
     #[serde(skip)]

@@ -42,6 +42,7 @@ pub fn routes() -> Vec<ApiRoute> {
         ApiRoute { method: "GET", path: "/api/v1/errors", handler: get(list_errors) },
         ApiRoute { method: "GET", path: "/api/v1/errors/{id}", handler: get(show_error) },
         ApiRoute { method: "GET", path: "/api/v1/causes/{id}", handler: get(show_cause) },
+        ApiRoute { method: "GET", path: "/api/v1/search", handler: get(search) },
         ApiRoute { method: "GET", path: urls::OPENAPI, handler: get(openapi) },
         ApiRoute { method: "GET", path: "/healthz", handler: get(healthz) },
     ]
@@ -195,11 +196,7 @@ async fn list_errors(
     let kb = state.site().kb();
     if let Some(product) = &params.product {
         if state.site().product(product).is_none() {
-            let known: Vec<&str> = kb.products.iter().map(|p| p.id.as_str()).collect();
-            return Err(AppError::BadRequest(format!(
-                "Unknown product `{product}`; use one of: {}.",
-                known.join(", ")
-            )));
+            return Err(unknown_product(&state, product));
         }
     }
     let rows: Vec<ErrorRow<'_>> = kb
@@ -264,6 +261,74 @@ async fn show_cause(
             suggestions: Vec::new(),
         }),
     }
+}
+
+#[derive(Deserialize)]
+struct SearchParams {
+    #[serde(default)]
+    q: String,
+    limit: Option<String>,
+    product: Option<String>,
+}
+
+/// The most hits one search answers.
+pub const SEARCH_MAX_LIMIT: usize = 100;
+
+/// How many hits a search answers when the request does not say.
+const SEARCH_DEFAULT_LIMIT: usize = 10;
+
+#[derive(Serialize)]
+struct SearchAnswer<'a> {
+    query: &'a str,
+    /// Every entry that matches, however many are in `hits`.
+    total: usize,
+    hits: Vec<SearchRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct SearchRow<'a> {
+    #[serde(flatten)]
+    hit: &'a errdecode_core::SearchHit,
+    url: String,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, AppError> {
+    let site = state.site();
+    let query: String = params.q.trim().chars().take(errdecode_core::SEARCH_QUERY_CHARS).collect();
+    let limit = match params.limit.as_deref().map(str::trim) {
+        None | Some("") => SEARCH_DEFAULT_LIMIT,
+        Some(text) => text.parse::<usize>().map_err(|_| {
+            AppError::BadRequest(format!("`limit` must be a whole number, not `{text}`."))
+        })?,
+    }
+    .min(SEARCH_MAX_LIMIT);
+    let mut found = match &params.product {
+        None => site.decoder().search_counted(&query, limit),
+        Some(product) => {
+            if site.product(product).is_none() {
+                return Err(unknown_product(&state, product));
+            }
+            let mut found = site.decoder().search_counted(&query, usize::MAX);
+            found.hits.retain(|hit| &hit.product == product);
+            found.total = found.hits.len();
+            found
+        }
+    };
+    found.hits.truncate(limit);
+    let answer = SearchAnswer {
+        query: &query,
+        total: found.total,
+        hits: found.hits.iter().map(|hit| SearchRow { hit, url: urls::error(&hit.id) }).collect(),
+    };
+    json_response(site.decoder(), &answer, "public, max-age=300")
+}
+
+fn unknown_product(state: &AppState, product: &str) -> AppError {
+    let known: Vec<&str> = state.site().kb().products.iter().map(|p| p.id.as_str()).collect();
+    AppError::BadRequest(format!("Unknown product `{product}`; use one of: {}.", known.join(", ")))
 }
 
 async fn openapi() -> Response {

@@ -56,7 +56,7 @@ pub fn render_page(site: &Site, page: Page<'_>) -> Result<String, minijinja::Err
     match page {
         Page::Home => pages::render_home(site),
         Page::Causes => pages::render_causes(site),
-        Page::Search => pages::render_search(site, "", &[]),
+        Page::Search => pages::render_search(site, "", &Default::default()),
         Page::NotFound => pages::render_not_found(site, None, &[]),
         Page::Product(product) => pages::render_product(site, product),
         Page::Error(entry) => pages::render_error(site, entry),

@@ -26,6 +26,93 @@ pub fn inline_html(markdown: &str) -> String {
     }
 }
 
+/// The words of Markdown without its markup, for structured data (a FAQ answer): text and
+/// code as written, blocks and line breaks as spaces.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(&words),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first step of a "How to confirm it" section, as plain text: the first paragraph of
+/// its first list item, or without a list its first paragraph; cut after [`STEP_CHARS`]
+/// characters at a word.
+pub fn first_step(markdown: &str) -> Option<String> {
+    let mut paragraph: Option<String> = None;
+    let mut item: Option<String> = None;
+    let mut current: Option<String> = None;
+    let mut in_item = 0usize;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Item) => in_item += 1,
+            Event::End(TagEnd::Item) => {
+                if let Some(text) = current.take().filter(|t| !t.trim().is_empty()) {
+                    item.get_or_insert(text);
+                }
+                in_item = in_item.saturating_sub(1);
+            }
+            // A tight list item holds its text without a paragraph.
+            Event::Start(Tag::Paragraph) => current = Some(String::new()),
+            Event::Text(words) | Event::Code(words) => {
+                current.get_or_insert_with(String::new).push_str(&words)
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(text) = current.as_mut() {
+                    text.push(' ');
+                }
+            }
+            Event::End(TagEnd::Paragraph)
+            | Event::Start(Tag::List(_))
+            | Event::End(TagEnd::List(_)) => {
+                if let Some(text) = current.take().filter(|t| !t.trim().is_empty()) {
+                    if in_item > 0 && item.is_none() {
+                        item = Some(text);
+                    } else if in_item == 0 && paragraph.is_none() {
+                        paragraph = Some(text);
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                if let Some(text) = current.take().filter(|t| !t.trim().is_empty()) {
+                    if in_item > 0 && item.is_none() {
+                        item = Some(text);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if item.is_some() {
+            break;
+        }
+    }
+    let text = item.or(paragraph)?;
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // "... in the sign-in logs. From PowerShell:" introduces a block left out: end at the
+    // sentence before it.
+    let text = match text.trim_end().strip_suffix(':') {
+        Some(lead) => lead.rfind(". ").map_or(lead, |end| &lead[..=end]).trim().to_string(),
+        None => text.trim().to_string(),
+    };
+    if text.is_empty() {
+        return None;
+    }
+    if text.chars().count() <= STEP_CHARS {
+        return Some(text);
+    }
+    let cut: String = text.chars().take(STEP_CHARS).collect();
+    let at_word = cut.rfind(' ').map_or(cut.as_str(), |space| &cut[..space]);
+    Some(format!("{at_word}…"))
+}
+
+/// The most of a step [`first_step`] keeps.
+pub const STEP_CHARS: usize = 300;
+
 fn sanitize<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
     let mut events = Vec::new();
     // Links dropped for an unsafe scheme: their closing tag must go too.
@@ -58,8 +145,16 @@ fn sanitize<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
             }
             // Column alignment would come out as `style` attributes, which the
             // Content-Security-Policy refuses; the stylesheet aligns tables instead.
+            // A table wider than the screen scrolls inside its own box, which Tab reaches.
             Event::Start(Tag::Table(alignments)) => {
+                events.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">",
+                )));
                 events.push(Event::Start(Tag::Table(vec![Alignment::None; alignments.len()])));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
             // An image would load from wherever it points; show its alt text instead.
             Event::Start(Tag::Image { .. }) => in_image += 1,
@@ -98,9 +193,13 @@ fn code_block_open(language: &str) -> String {
     };
     let class =
         if language.is_empty() { String::new() } else { format!(" class=\"language-{language}\"") };
+    let name = if label == "code" { "Code".to_string() } else { format!("{label} code") };
+    // A block wider than the screen scrolls inside itself: keyboard users reach it with Tab
+    // and scroll it with the arrow keys, and it is named for what it holds.
     format!(
         "<div class=\"code-block\"><div class=\"code-head\"><span class=\"code-lang\">{label}</span>\
-         <button type=\"button\" class=\"copy\" hidden>Copy</button></div><pre><code{class}>"
+         <button type=\"button\" class=\"copy\" hidden>Copy</button></div>\
+         <pre tabindex=\"0\" role=\"group\" aria-label=\"{name}\"><code{class}>"
     )
 }
 
@@ -123,6 +222,27 @@ fn is_safe_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_step_is_the_first_items_whole_paragraph() {
+        let markdown = "Some context.\n\n1. Decode the token (only the\n   payload) and read `exp`:\n\n   ```bash\n   run\n   ```\n2. Second.\n";
+        assert_eq!(
+            first_step(markdown).unwrap(),
+            "Decode the token (only the payload) and read exp"
+        );
+        assert_eq!(first_step("- one\n- two\n").unwrap(), "one");
+        assert_eq!(
+            first_step("Just a paragraph\nover two lines.").unwrap(),
+            "Just a paragraph over two lines."
+        );
+        assert_eq!(first_step("```\ncode\n```\n"), None);
+        assert_eq!(
+            first_step("Open the logs. From PowerShell:\n\n```\nrun\n```").unwrap(),
+            "Open the logs."
+        );
+        let long = "word ".repeat(200);
+        assert!(first_step(&long).unwrap().ends_with("word…"));
+    }
 
     #[test]
     fn raw_html_is_shown_as_text() {

@@ -1,5 +1,6 @@
-//! The middleware every response passes through: the request log, the security headers, and
-//! the bodies of error responses.
+//! The middleware every response passes through: the request log, the security headers,
+//! validators for what may be cached (an ETag, 304 on `If-None-Match`), and the bodies of error
+//! responses.
 
 use std::sync::Mutex;
 use std::time::Instant;
@@ -155,6 +156,65 @@ pub async fn render_errors(
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     (parts, body).into_response()
+}
+
+/// The most of a response body an ETag is computed over: larger ones (none of the site's
+/// pages or assets is) go without.
+const ETAG_MAX_BYTES: usize = 8 * 1024 * 1024;
+
+/// Gives every cacheable answer (a 200 to GET or HEAD whose `Cache-Control` is not
+/// `no-store`) an ETag, a hash of its body, and answers 304 Not Modified with no body when the
+/// request's `If-None-Match` names it. The tag is weak (`W/"..."`): the compression layer
+/// outside sends the same body gzipped or not, equal in meaning, not byte for byte.
+pub async fn conditional_get(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let response = next.run(request).await;
+    let cacheable = (method == axum::http::Method::GET || method == axum::http::Method::HEAD)
+        && response.status() == StatusCode::OK
+        && !response.headers().contains_key(header::ETAG)
+        && response
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| !v.contains("no-store"));
+    if !cacheable {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, ETAG_MAX_BYTES).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR).into_response();
+    };
+    let tag = etag_for(&bytes);
+    let value = HeaderValue::from_str(&tag).expect("an ETag is ASCII");
+    parts.headers.insert(header::ETAG, value);
+    let matched = if_none_match
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|asked| etag_matches(asked, &tag));
+    if matched {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.remove(header::CONTENT_TYPE);
+        return (parts, Body::empty()).into_response();
+    }
+    (parts, Body::from(bytes)).into_response()
+}
+
+/// A weak ETag for `body`: the first 16 bytes of its SHA-256, in hex.
+pub fn etag_for(body: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(body);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("W/\"{hex}\"")
+}
+
+/// Whether an `If-None-Match` value names `tag` (weak comparison: `W/` is ignored on both
+/// sides), or is `*`.
+fn etag_matches(asked: &str, tag: &str) -> bool {
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    let tag = opaque(tag);
+    asked.split(',').any(|candidate| candidate.trim() == "*" || opaque(candidate) == tag)
 }
 
 pub fn is_api_path(path: &str) -> bool {

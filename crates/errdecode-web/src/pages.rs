@@ -6,7 +6,7 @@ use errdecode_core::document::MatchedError;
 use errdecode_core::extract::{AuthorityTenant, RequestTarget};
 use errdecode_core::matcher::MatchedBy;
 use errdecode_core::token::{SignatureState, TokenFlow, TokenKind, TokenReport, TokenSource};
-use errdecode_core::{DecodeDocument, SearchHit};
+use errdecode_core::{DecodeDocument, SearchHit, SearchResults};
 use errdecode_kb::{Cause, ErrorEntry, EvidenceRule, Product, SectionKind, Trigger};
 use minijinja::Error;
 use serde::Serialize;
@@ -273,6 +273,51 @@ struct ErrorView {
     rich: bool,
     crumbs: Vec<Crumb>,
     paste: PasteBox,
+    /// The page's questions as schema.org `FAQPage` JSON-LD, escaped for a `<script>` block.
+    faq_json_ld: Option<String>,
+}
+
+/// The questions an error page answers, as schema.org `FAQPage` JSON-LD: what causes the
+/// error (its causes, most likely first), how to fix it (the quick fix, else the admin fix),
+/// and the page's own FAQ. Every answer is text the page shows. `<`, `>` and `&` are written
+/// as JSON escapes, so that the block cannot end its `<script>` early.
+fn faq_json_ld(site: &Site, entry: &ErrorEntry) -> Option<String> {
+    let name = entry.codes.first().unwrap_or(&entry.title);
+    let mut questions = Vec::new();
+    let mut question = |q: String, a: String| {
+        if !a.is_empty() {
+            questions.push(serde_json::json!({
+                "@type": "Question",
+                "name": q,
+                "acceptedAnswer": { "@type": "Answer", "text": a },
+            }));
+        }
+    };
+    let mut candidates: Vec<&errdecode_kb::CandidateCause> = entry.causes.iter().collect();
+    candidates.sort_by(|a, b| b.prior.total_cmp(&a.prior));
+    let causes: Vec<String> = candidates
+        .iter()
+        .filter_map(|candidate| site.cause(&candidate.id))
+        .map(|cause| format!("{}: {}", cause.title, cause.summary))
+        .collect();
+    question(format!("What causes {name}?"), causes.join(" "));
+    let fix = entry.section(SectionKind::QuickFix).or_else(|| entry.section(SectionKind::AdminFix));
+    if let Some(fix) = fix {
+        question(format!("How do I fix {name}?"), markdown::plain_text(&fix.markdown));
+    }
+    for faq in &entry.faq {
+        question(faq.question.clone(), markdown::plain_text(&faq.answer));
+    }
+    if questions.is_empty() {
+        return None;
+    }
+    let document = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": questions,
+    });
+    let json = serde_json::to_string(&document).ok()?;
+    Some(json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"))
 }
 
 fn section_html(sections: Option<&errdecode_kb::Section>) -> Option<String> {
@@ -349,6 +394,7 @@ pub fn render_error(site: &Site, entry: &ErrorEntry) -> Result<String, Error> {
         ],
         product,
         paste: PasteBox { compact: true, ..PasteBox::default() },
+        faq_json_ld: faq_json_ld(site, entry),
     };
     render(site, "error.html", view)
 }
@@ -502,6 +548,8 @@ struct HitView {
 #[derive(Serialize)]
 struct SearchView {
     query: String,
+    /// Every entry that matches, however many are shown.
+    total: usize,
     hits: Vec<HitView>,
     products: Vec<ProductCard>,
 }
@@ -518,11 +566,12 @@ fn hit_views(site: &Site, hits: &[SearchHit]) -> Vec<HitView> {
 }
 
 /// The search page for `query` (empty: the form alone, which the static copy fills in the
-/// browser from the search index).
-pub fn render_search(site: &Site, query: &str, hits: &[SearchHit]) -> Result<String, Error> {
+/// browser from the search index): the hits shown, and how many matched in all.
+pub fn render_search(site: &Site, query: &str, found: &SearchResults) -> Result<String, Error> {
     let view = SearchView {
         query: query.to_string(),
-        hits: hit_views(site, hits),
+        total: found.total,
+        hits: hit_views(site, &found.hits),
         products: site.kb().products.iter().map(|p| ProductCard::new(site, p)).collect(),
     };
     render(site, "search.html", view)
@@ -620,9 +669,79 @@ struct CauseResult {
     confidence: f32,
     fairly_sure: bool,
     evidence: Vec<String>,
+    /// How often the matched error comes from this cause before the paste is read, in words
+    /// ("common for this error, about 65% of ... cases"): never shown as evidence.
     base_rate: Option<String>,
+    /// Nothing in the paste moved it: its confidence is its base rate.
+    base_rate_only: bool,
     confirm_html: Option<String>,
     listed_by: Option<Link>,
+}
+
+/// How much lower than the first a cause's confidence (or a known error's score) may be for it
+/// to be called "also close": within this margin the paste does not tell the two apart, so
+/// both are named at the top of the result with the check that separates them; further down
+/// it is only a lower-ranked candidate.
+pub const ALSO_CLOSE_MARGIN: f32 = 0.15;
+
+/// What the top of a result says of the causes: fairly sure or not, the first cause and those
+/// also close to it, and the check that tells them apart.
+#[derive(Serialize)]
+struct Verdict {
+    fairly_sure: bool,
+    /// The first cause leads on its base rate alone: nothing in the paste points at it.
+    base_rate_only: bool,
+    /// The first cause, then every cause within [`ALSO_CLOSE_MARGIN`] of it (three at most).
+    leading: Vec<LeadingCause>,
+    /// A check is named for at least one of `leading`.
+    has_checks: bool,
+}
+
+#[derive(Serialize)]
+struct LeadingCause {
+    title: String,
+    url: String,
+    confidence: f32,
+    /// The first step of its "How to confirm it".
+    check: Option<String>,
+}
+
+fn verdict(causes: &[errdecode_core::rank::RankedCause]) -> Option<Verdict> {
+    let first = causes.first()?;
+    let leading: Vec<LeadingCause> = causes
+        .iter()
+        .take(3)
+        .take_while(|cause| first.confidence - cause.confidence <= ALSO_CLOSE_MARGIN)
+        .map(|cause| LeadingCause {
+            title: cause.title.trim_end_matches('.').to_string(),
+            url: urls::cause(&cause.id),
+            confidence: cause.confidence,
+            check: cause.how_to_confirm.as_deref().and_then(markdown::first_step),
+        })
+        .collect();
+    Some(Verdict {
+        fairly_sure: first.confidence >= errdecode_core::FAIRLY_SURE,
+        base_rate_only: first.evidence.is_empty(),
+        has_checks: leading.iter().any(|cause| cause.check.is_some()),
+        leading,
+    })
+}
+
+/// The base rate of a cause in words, from its prior for the matched error.
+fn base_rate(site: &Site, cause: &errdecode_core::rank::RankedCause) -> Option<String> {
+    let error = site.error(cause.listed_by.as_deref()?)?;
+    let how = if cause.prior >= 0.4 {
+        "Common for this error"
+    } else if cause.prior >= 0.15 {
+        "Sometimes the cause of this error"
+    } else {
+        "Uncommon for this error"
+    };
+    let name = error.codes.first().unwrap_or(&error.title);
+    Some(format!(
+        "{how}: about {:.0}% of {name} cases come from it, before anything in your paste is weighed.",
+        cause.prior * 100.0
+    ))
 }
 
 #[derive(Serialize)]
@@ -670,8 +789,12 @@ struct DecodeView {
     warnings: Vec<String>,
     stripped_in_browser: usize,
     top: Option<MatchView>,
+    /// Under a recognised error: the errors within [`ALSO_CLOSE_MARGIN`] of it; otherwise the
+    /// nearest errors.
     others: Vec<MatchView>,
-    assessment: Option<errdecode_core::Assessment>,
+    /// Under a recognised error: the errors further off.
+    further: Vec<MatchView>,
+    verdict: Option<Verdict>,
     causes: Vec<CauseResult>,
     ruled_out: Vec<RuledOutView>,
     tokens: Vec<TokenView>,
@@ -1042,7 +1165,17 @@ pub fn render_decode_result(
 ) -> Result<String, Error> {
     let mut matches = doc.matches.iter().map(|m| match_view(site, m));
     let top = if doc.recognised { matches.next() } else { None };
-    let others: Vec<MatchView> = matches.take(5).collect();
+    let mut others: Vec<MatchView> = matches.take(5).collect();
+    // Under a recognised error, only the errors that fit about as well are "also close"; the
+    // others are listed apart, as what the paste merely resembles.
+    let mut further = Vec::new();
+    if let Some(top) = &top {
+        let split = others
+            .iter()
+            .position(|m| top.score - m.score > ALSO_CLOSE_MARGIN)
+            .unwrap_or(others.len());
+        further = others.split_off(split);
+    }
     let causes = doc
         .causes
         .iter()
@@ -1054,7 +1187,8 @@ pub fn render_decode_result(
             confidence: cause.confidence,
             fairly_sure: cause.confidence >= errdecode_core::FAIRLY_SURE,
             evidence: cause.evidence.clone(),
-            base_rate: cause.base_rate.clone(),
+            base_rate: base_rate(site, cause).or_else(|| cause.base_rate.clone()),
+            base_rate_only: cause.evidence.is_empty(),
             confirm_html: cause.how_to_confirm.as_deref().map(markdown::to_html),
             listed_by: cause.listed_by.as_ref().map(|id| Link {
                 text: site.error(id).map_or_else(|| id.clone(), |e| e.title.clone()),
@@ -1081,7 +1215,8 @@ pub fn render_decode_result(
         stripped_in_browser: input.stripped_in_browser,
         top,
         others,
-        assessment: doc.assessment.clone(),
+        further,
+        verdict: verdict(&doc.causes),
         causes,
         ruled_out,
         tokens: doc.facts.tokens.iter().enumerate().map(|(i, t)| token_view(i, t)).collect(),

@@ -20,15 +20,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use errdecode_core::budget::Cancel;
-use errdecode_core::{DecodeDocument, DecodeOptions, TokenReport, Warning};
+use errdecode_core::{DecodeDocument, DecodeOptions, SearchResults, TokenReport, Warning};
 use serde::Deserialize;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::error::{AppError, ErrorInfo};
-use crate::middleware::{bound_requests, log_requests, render_errors, security_headers};
+use crate::middleware::{
+    bound_requests, conditional_get, log_requests, render_errors, security_headers,
+};
 use crate::pages::{self, PasteInput};
 use crate::site::Site;
 use crate::{api, urls};
@@ -292,6 +295,8 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn(bound_requests))
         .layer(from_fn_with_state(state.clone(), render_errors))
         .layer(from_fn(security_headers))
+        .layer(from_fn(conditional_get))
+        .layer(CompressionLayer::new())
         .layer(from_fn(log_requests))
         .with_state(state)
 }
@@ -456,9 +461,11 @@ async fn home(State(state): State<AppState>) -> Result<Response, AppError> {
 
 /// `/errors/x` -> `/errors/x/`, keeping the query: one canonical address per page.
 async fn add_slash(uri: Uri) -> Redirect {
+    // `/causes/index.html`, the export's file for `/causes/`, goes to its folder.
+    let folder = uri.path().strip_suffix("/index.html").unwrap_or(uri.path());
     let target = match uri.query() {
-        Some(query) => format!("{}/?{query}", uri.path()),
-        None => format!("{}/", uri.path()),
+        Some(query) => format!("{folder}/?{query}"),
+        None => format!("{folder}/"),
     };
     Redirect::permanent(&target)
 }
@@ -549,11 +556,13 @@ async fn search_page(
     let site = state.site();
     let query: String = params.q.trim().chars().take(QUERY_LIMIT).collect();
     if query.is_empty() {
-        return cached(&state.cache().search, || pages::render_search(site, "", &[]))
-            .map(page_response);
+        return cached(&state.cache().search, || {
+            pages::render_search(site, "", &SearchResults::default())
+        })
+        .map(page_response);
     }
-    let hits = site.decoder().search(&query, pages::SEARCH_LIMIT);
-    Ok(private_page_response(pages::render_search(site, &query, &hits)?))
+    let found = site.decoder().search_counted(&query, pages::SEARCH_LIMIT);
+    Ok(private_page_response(pages::render_search(site, &query, &found)?))
 }
 
 async fn search_index(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -634,6 +643,18 @@ async fn static_file(
         .into_response())
 }
 
-async fn not_found() -> AppError {
-    AppError::NotFound { asked: None, suggestions: Vec::new() }
+/// Nothing here, except a page asked for by the file the export writes for it
+/// (`/errors/x/index.html`), which is sent to the page's own address.
+async fn not_found(uri: Uri) -> Result<Redirect, AppError> {
+    // `//elsewhere.example/index.html` would redirect off the site: only a path of this one.
+    let folder = uri.path().strip_suffix("index.html").filter(|folder| {
+        folder.starts_with('/') && folder.ends_with('/') && !folder.starts_with("//")
+    });
+    match folder {
+        Some(folder) => Ok(Redirect::permanent(&match uri.query() {
+            Some(query) => format!("{folder}?{query}"),
+            None => folder.to_string(),
+        })),
+        None => Err(AppError::NotFound { asked: None, suggestions: Vec::new() }),
+    }
 }

@@ -6,7 +6,10 @@
 //! with JavaScript off, try hostile and oversized pastes, search the static export, click
 //! "This was it" on a cause and find the verdict stored (SQLite, and PostgreSQL when
 //! `ERRDECODE_TEST_POSTGRES` names a server) with nothing of the paste, and save screenshots to
-//! `target/screenshots/`.
+//! `target/screenshots/`. At a phone's width (390 px) the home, error, cause, search and
+//! result pages must not scroll sideways, the paste box and the error message must be on the
+//! first screen, the navigation must fold into a menu, and axe-core (`target/axe/`, which
+//! `.ci/run` installs with npm, or `AXE_CORE_JS`) must find no serious or critical violation.
 //!
 //! Without `chromium` and `chromedriver` each test says "skipped" on the terminal (past the
 //! test harness's output capture, so it shows beside `ok`), unless the environment variable
@@ -715,4 +718,167 @@ async fn this_was_it_clicked_in_the_page_is_stored_in_postgres() {
     if let Some(store) = FeedbackStore::new(Backend::Postgres, "browser") {
         this_was_it_lands_in_the_store(store).await;
     }
+}
+
+// ---- a phone's screen, and axe-core ------------------------------------------------------
+
+/// A phone's viewport: an iPhone 12 to 15, the narrowest in common use.
+const PHONE: (u32, u32) = (390, 844);
+
+/// axe-core's script: `AXE_CORE_JS`, or what `.ci/run` installs with npm under `target/axe/`.
+fn axe_source() -> Result<String, String> {
+    let path = match std::env::var_os("AXE_CORE_JS") {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+            target.join("axe/node_modules/axe-core/axe.min.js")
+        }
+    };
+    std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "axe-core is not installed at {} ({e}): npm install --prefix target/axe axe-core@4",
+            path.display()
+        )
+    })
+}
+
+/// The page's width against the viewport's, and when it is wider, the elements that stick out
+/// (for the failure message).
+async fn sideways_overflow(client: &Client) -> (u64, u64, Vec<String>) {
+    let answer = client
+        .execute(
+            "const root = document.documentElement; const width = root.clientWidth;
+             const out = [...document.querySelectorAll('body *')]
+               .filter(e => e.getBoundingClientRect().right > width + 0.5)
+               .slice(0, 12)
+               .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                 + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+                 + ' (' + Math.round(e.getBoundingClientRect().right) + ')');
+             return [root.scrollWidth, width, out];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let scroll = answer[0].as_u64().unwrap();
+    let width = answer[1].as_u64().unwrap();
+    let offenders =
+        answer[2].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    (scroll, width, offenders)
+}
+
+/// axe-core's serious and critical violations on the page, one line each.
+async fn axe_violations(client: &Client, axe: &str) -> Vec<String> {
+    // WebDriver's scripts are not the page's: the Content-Security-Policy does not stop them.
+    client.execute(&format!("{axe}\nreturn true;"), vec![]).await.expect("axe-core loads");
+    let answer = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] }).then(
+               r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at '
+                   + v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(', '))),
+               e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .expect("axe-core runs");
+    answer.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
+/// The top of an element against the viewport's height.
+async fn top_and_fold(client: &Client, css: &str) -> (f64, f64) {
+    let answer = client
+        .execute(
+            "const e = document.querySelector(arguments[0]);
+             return [e ? e.getBoundingClientRect().top : 1e9, window.innerHeight];",
+            vec![css.into()],
+        )
+        .await
+        .unwrap();
+    (answer[0].as_f64().unwrap(), answer[1].as_f64().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_nothing_overflows_and_axe_finds_nothing_serious() {
+    let axe = match axe_source() {
+        Ok(axe) => Some(axe),
+        Err(reason) if in_ci() => panic!("the accessibility check needs axe-core in CI: {reason}"),
+        Err(reason) => {
+            skipped(&reason);
+            None
+        }
+    };
+    in_browser(true, false, |client| async move {
+        let server = TestServer::start(router()).await;
+        client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+        let mut problems = Vec::new();
+        let pages = [
+            ("home", "/"),
+            ("error", "/errors/aadsts7000215/"),
+            ("rich error", "/errors/graph-invalid-authentication-token/"),
+            ("cause", "/causes/token-expired/"),
+            ("search", "/search/?q=AADSTS7000215+invalid+client+secret"),
+            ("decode result", ""),
+        ];
+        for (name, path) in pages {
+            if path.is_empty() {
+                client.goto(&server.url("/")).await.unwrap();
+                paste_and_submit(&client, &seed_paste()).await;
+                wait_for(&client, "#likely-causes").await;
+            } else {
+                client.goto(&server.url(path)).await.unwrap();
+                wait_for(&client, "main h1").await;
+            }
+            let (scroll, width, offenders) = sideways_overflow(&client).await;
+            assert!(width <= u64::from(PHONE.0) && width >= 300, "{name}: the viewport is {width} wide");
+            if scroll != width {
+                problems.push(format!("{name}: {scroll} px wide in a {width} px viewport: {offenders:?}"));
+            }
+            if let Some(axe) = &axe {
+                for violation in axe_violations(&client, axe).await {
+                    problems.push(format!("{name}: {violation}"));
+                }
+            }
+            match name {
+                "home" => {
+                    let (top, fold) = top_and_fold(&client, "#paste-text").await;
+                    if top + 60.0 > fold {
+                        problems.push(format!("home: the paste box starts at {top}, below the first screen ({fold})"));
+                    }
+                    // The navigation is a menu that opens without JavaScript's help.
+                    let menu = client.find(Locator::Css(".nav-menu summary")).await.unwrap();
+                    assert!(menu.is_displayed().await.unwrap(), "a menu button on a phone");
+                    assert_eq!(count(&client, ".nav-menu[open]").await, 0);
+                    menu.click().await.unwrap();
+                    let link = client.find(Locator::Css(".nav-menu a[href='/causes/']")).await.unwrap();
+                    assert!(link.is_displayed().await.unwrap(), "the menu opens");
+                    let wide = client.find(Locator::Css(".nav-wide")).await.unwrap();
+                    assert!(!wide.is_displayed().await.unwrap(), "the wide list folds away");
+                }
+                "error" | "rich error" => {
+                    let (message, fold) = top_and_fold(&client, "#error-message pre").await;
+                    let (toc, _) = top_and_fold(&client, ".toc").await;
+                    if message + 40.0 > fold || toc < message {
+                        problems.push(format!(
+                            "{name}: the error message starts at {message} (screen {fold}), the contents at {toc}"
+                        ));
+                    }
+                }
+                _ => {}
+            }
+            let png = client.screenshot().await.unwrap();
+            std::fs::write(screenshot_dir().join(format!("phone-{}.png", name.replace(' ', "-"))), png).unwrap();
+        }
+        if let Some(axe) = &axe {
+            // The check itself works: a page with a picture and no text for it fails.
+            client.goto("data:text/html,<html lang=en><title>t</title><main><img src=x></main>").await.unwrap();
+            let found = axe_violations(&client, axe).await;
+            assert!(found.iter().any(|v| v.contains("image-alt")), "axe-core runs: {found:?}");
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    })
+    .await;
 }

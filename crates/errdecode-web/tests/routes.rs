@@ -31,7 +31,10 @@ fn assert_html(answer: &Answer) {
     assert!(html.starts_with("<!doctype html>"), "{}", &html[..html.len().min(200)]);
     assert!(html.contains("<main id=\"main\""), "a main landmark");
     assert!(!html.contains("style=\""), "no inline styles (the CSP forbids them)");
-    assert_eq!(html.matches("<script").count(), 1, "one script, from /static/");
+    // Structured data (`application/ld+json`) is a data block the browser never runs.
+    let scripts = html.matches("<script").count()
+        - html.matches("<script type=\"application/ld+json\">").count();
+    assert_eq!(scripts, 1, "one script, from /static/");
 }
 
 fn assert_security_headers(answer: &Answer, path: &str) {
@@ -218,6 +221,35 @@ async fn unknown_addresses_get_a_useful_404() {
 }
 
 #[tokio::test]
+async fn the_search_api_answers_the_same_ranking_with_its_total() {
+    let router = router();
+    let answer =
+        get(&router, "/api/v1/search?q=AADSTS65001+on-behalf-of+knownClientApplications").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let json = answer.json();
+    assert_eq!(json["hits"][0]["id"], "aadsts65001");
+    assert_eq!(json["hits"][0]["url"], "/errors/aadsts65001/");
+    let json = get(&router, "/api/v1/search?q=token&limit=3").await.json();
+    assert_eq!(json["hits"].as_array().unwrap().len(), 3);
+    let expected = site().decoder().search_counted("token", 3);
+    assert_eq!(json["total"], expected.total);
+    let ids: Vec<&str> =
+        json["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, expected.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>());
+    let json =
+        get(&router, "/api/v1/search?q=token&product=exchange-online&limit=500").await.json();
+    let hits = json["hits"].as_array().unwrap();
+    assert!(hits.len() <= 100 && !hits.is_empty());
+    assert!(hits.iter().all(|h| h["product"] == "exchange-online"), "{json}");
+    assert!(json["total"].as_u64().unwrap() as usize >= hits.len());
+    assert_eq!(
+        get(&router, "/api/v1/search?q=token&limit=many").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(get(&router, "/api/v1/search").await.json()["total"], 0);
+}
+
+#[tokio::test]
 async fn search_finds_codes_and_words_and_escapes_the_query() {
     let router = router();
     let answer = get(&router, "/search/?q=AADSTS7000215").await;
@@ -229,6 +261,13 @@ async fn search_finds_codes_and_words_and_escapes_the_query() {
 
     let html = get(&router, "/search/?q=insufficient+privileges").await.text();
     assert!(html.contains("results for “insufficient privileges”"), "{html}");
+
+    // A page that shows fewer than match says how many match.
+    let all = site().decoder().search_counted("token", usize::MAX).total;
+    assert!(all > 50, "{all}");
+    let html = get(&router, "/search/?q=token").await.text();
+    assert!(html.contains(&format!("{all} results, showing the best 50, for “token”")), "{html}");
+    assert_eq!(html.matches("<li><a href=\"/errors/").count(), 50);
 
     let html = get(&router, "/search/?q=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E").await.text();
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
@@ -528,4 +567,176 @@ async fn every_response_carries_the_security_headers() {
     assert_security_headers(&answer, "POST /decode");
     let answer = post(&router, "/api/v1/decode", "text/plain", "x").await;
     assert_security_headers(&answer, "POST /api/v1/decode");
+}
+
+#[tokio::test]
+async fn the_exports_file_names_lead_to_the_pages() {
+    let router = router();
+    for (asked, page) in [
+        ("/errors/aadsts7000215/index.html", "/errors/aadsts7000215/"),
+        ("/index.html", "/"),
+        ("/causes/index.html", "/causes/"),
+        ("/search/index.html?q=401", "/search/?q=401"),
+    ] {
+        let answer = get(&router, asked).await;
+        assert_eq!(answer.status, StatusCode::PERMANENT_REDIRECT, "{asked}");
+        assert_eq!(answer.header("location"), page, "{asked}");
+        assert_eq!(get(&router, page).await.status, StatusCode::OK, "{page}");
+    }
+    // Never a redirect off the site.
+    assert_eq!(get(&router, "//elsewhere.example/index.html").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&router, "/errors/x/other.html").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn text_is_compressed_and_cacheable_answers_revalidate() {
+    let router = router();
+    let request = |path: &str, headers: &[(&str, &str)]| {
+        let mut request = axum::http::Request::get(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.body(axum::body::Body::empty()).unwrap()
+    };
+    let plain = get(&router, "/errors/aadsts7000215/").await;
+    let gzipped =
+        send(&router, request("/errors/aadsts7000215/", &[("accept-encoding", "gzip")])).await;
+    assert_eq!(gzipped.status, StatusCode::OK);
+    assert_eq!(gzipped.header("content-encoding"), "gzip");
+    assert!(gzipped.body.starts_with(&[0x1f, 0x8b]), "a gzip stream");
+    assert!(
+        gzipped.body.len() * 3 < plain.body.len(),
+        "{} vs {}",
+        gzipped.body.len(),
+        plain.body.len()
+    );
+    assert_eq!(plain.header("content-encoding"), "", "only when asked for");
+    let api = send(&router, request("/api/v1/errors", &[("accept-encoding", "gzip")])).await;
+    assert_eq!(api.header("content-encoding"), "gzip");
+
+    let etag = plain.header("etag").to_string();
+    assert!(etag.starts_with("W/\""), "{etag}");
+    assert_eq!(gzipped.header("etag"), etag, "one tag for both codings");
+    let again = send(&router, request("/errors/aadsts7000215/", &[("if-none-match", &etag)])).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    assert_eq!(again.header("etag"), etag);
+    let other =
+        send(&router, request("/errors/aadsts7000215/", &[("if-none-match", "W/\"other\"")])).await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert_eq!(other.body, plain.body);
+    let css = get(&router, &site().assets().css.url()).await;
+    assert!(!css.header("etag").is_empty(), "assets too");
+
+    // What a visitor sent is never stored, so it gets no validator.
+    let searched = get(&router, "/search/?q=401").await;
+    assert_eq!(searched.header("etag"), "");
+    let decoded = post(&router, "/api/v1/decode", "text/plain", "AADSTS7000215").await;
+    assert_eq!(decoded.header("etag"), "");
+}
+
+#[tokio::test]
+async fn every_page_names_its_address_and_error_pages_their_questions() {
+    let router = router();
+    for (path, canonical) in [
+        ("/", "/"),
+        ("/products/entra-id/", "/products/entra-id/"),
+        ("/errors/aadsts7000215/", "/errors/aadsts7000215/"),
+        ("/causes/", "/causes/"),
+        ("/causes/token-expired/", "/causes/token-expired/"),
+        ("/search/", "/search/"),
+        ("/search/?q=AADSTS+7000215", "/search/?q=AADSTS+7000215"),
+    ] {
+        let html = get(&router, path).await.text();
+        assert_eq!(html.matches("<link rel=\"canonical\"").count(), 1, "{path}");
+        assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{canonical}\">")), "{path}");
+    }
+    let html = post(&router, "/decode", "application/x-www-form-urlencoded", "text=AADSTS7000215")
+        .await
+        .text();
+    assert!(
+        html.contains("<meta name=\"robots\" content=\"noindex\">"),
+        "a result is nobody's page"
+    );
+
+    let html = get(&router, "/errors/aadsts7000215/").await.text();
+    let start = html.find("<script type=\"application/ld+json\">").expect("FAQ data") + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&html[start..end]).expect("JSON");
+    assert_eq!(data["@type"], "FAQPage");
+    let questions = data["mainEntity"].as_array().unwrap();
+    assert!(questions.len() >= 3, "{data}");
+    assert_eq!(questions[0]["name"], "What causes AADSTS7000215?");
+    assert!(questions
+        .iter()
+        .all(|q| q["@type"] == "Question"
+            && !q["acceptedAnswer"]["text"].as_str().unwrap().is_empty()));
+    assert!(!html[start..end].contains('<'));
+}
+
+#[tokio::test]
+async fn scrolling_blocks_are_reached_by_keyboard_and_named() {
+    let router = router();
+    let html = get(&router, "/errors/aadsts7000215/").await.text();
+    let blocks: Vec<&str> =
+        html.split("<pre").skip(1).map(|rest| &rest[..rest.find('>').unwrap()]).collect();
+    assert!(blocks.len() > 1, "{}", blocks.len());
+    for attributes in blocks {
+        assert!(
+            attributes.contains("tabindex=\"0\"") && attributes.contains("aria-label=\""),
+            "{attributes}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_privacy_notes_agree() {
+    let html = get(&router(), "/").await.text();
+    assert!(html.contains("JavaScript is off, so token signatures are sent with the paste"));
+    assert!(!html.contains("token signatures are removed before a paste leaves your browser"));
+    assert!(html.contains("With JavaScript on, your browser removes token signatures"));
+}
+
+/// The verdict at the top of a result page, as text.
+fn verdict_of(html: &str) -> String {
+    let start = html.find("<div class=\"verdict").expect("a verdict");
+    let end = start + html[start..].find("</div>").unwrap();
+    let text = regex::Regex::new("<[^>]+>").unwrap().replace_all(&html[start..end], "");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[tokio::test]
+async fn a_result_says_how_sure_it_is_at_the_top() {
+    let router = router();
+    let decode = |paste: &str| {
+        let body = format!("text={}", errdecode_web::urls::encode_query(paste));
+        let router = router.clone();
+        async move { post(&router, "/decode", "application/x-www-form-urlencoded", body).await.text() }
+    };
+    // Evidence makes it sure; the next known error is close, the rest further off.
+    let html = decode(include_str!("../../../examples/graph-calendar-401.txt")).await;
+    let verdict = verdict_of(&html);
+    assert!(verdict.starts_with("Fairly sure: The access token has expired"), "{verdict}");
+    assert!(html.find("id=\"verdict\"").unwrap() < html.find("id=\"likely-causes\"").unwrap());
+    let close = &html[html.find("id=\"other-matches\"").unwrap()..];
+    assert!(close.contains("<h2 id=\"h-other-matches\">Also close</h2>"));
+    let further = close.find("Further off").expect("the rest apart");
+    assert!(close[..further].contains("/errors/graph-invalid-authentication-token/"));
+    assert!(close[further..].contains("/errors/graph-cae-claims-challenge/"));
+
+    // Nothing but a status: not sure, with what tells the leading causes apart.
+    let html = decode("HTTP 401 Unauthorized from graph.microsoft.com GET /v1.0/users").await;
+    let verdict = verdict_of(&html);
+    assert!(verdict.starts_with("Not sure yet. No cause reaches “fairly sure” (50%)"), "{verdict}");
+    assert!(verdict.contains("What tells them apart:"), "{verdict}");
+    assert!(verdict.contains("The access token has expired: Decode the token"), "{verdict}");
+
+    // A bare code: the usual cause, said to be the base rate and not evidence.
+    let html = decode("AADSTS50076").await;
+    let verdict = verdict_of(&html);
+    assert!(verdict.starts_with("Likely, from how common it is:"), "{verdict}");
+    assert!(verdict.contains("nothing in your paste points at it"), "{verdict}");
+    assert!(verdict.contains("To confirm it:"), "{verdict}");
+    assert!(html.contains("Common for this error: about 85% of AADSTS50076 cases come from it"));
+    assert!(!html.contains("<h4>Evidence in your paste</h4>"), "a base rate is no evidence");
 }

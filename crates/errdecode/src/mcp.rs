@@ -164,16 +164,27 @@ impl ErrdecodeServer {
     }
 
     #[tool(
-        description = "Search the known errors by code, title, message or variation; best first, with id, title, product and a one-line gist."
+        description = "Search the known errors by code, title, message, variation or related search; best first (an error whose code the query names first), with id, title, product, a one-line gist and a score in [0, 1]; `total` counts every match."
     )]
     fn search(&self, Parameters(request): Parameters<SearchRequest>) -> CallToolResult {
-        let hits = self.decoder.search(&request.query, request.limit.unwrap_or(10).min(100));
+        let found =
+            self.decoder.search_counted(&request.query, request.limit.unwrap_or(10).min(100));
+        let hits = found.hits;
         let summary = if hits.is_empty() {
             format!("Nothing found for \"{}\".", request.query)
         } else {
-            hits.iter().map(|h| format!("{}: {}", h.id, h.title)).collect::<Vec<_>>().join("\n")
+            let shown = if hits.len() < found.total {
+                format!("{} results, showing {}:", found.total, hits.len())
+            } else {
+                format!("{} result{}:", found.total, if found.total == 1 { "" } else { "s" })
+            };
+            std::iter::once(shown)
+                .chain(hits.iter().map(|h| format!("{}: {}", h.id, h.title)))
+                .collect::<Vec<_>>()
+                .join("\n")
         };
-        answer(&self.decoder, &request.query, summary, json!({ "hits": hits }), false)
+        let content = json!({ "total": found.total, "hits": hits });
+        answer(&self.decoder, &request.query, summary, content, false)
     }
 }
 

@@ -11,9 +11,12 @@ use crate::render;
 pub fn run(source: &KbSource, args: SearchArgs) -> Result<ExitCode> {
     let decoder = source.load()?;
     let query = args.query.join(" ");
-    let hits = decoder.search(&query, args.limit);
+    let found = decoder.search_counted(&query, args.limit);
+    let hits = found.hits;
     let mut out = anstream::stdout().lock();
     let renderer = render::renderer(args.format.format);
-    super::write_redacted(&decoder, &mut out, |out| renderer.search(out, &query, &hits))?;
+    super::write_redacted(&decoder, &mut out, |out| {
+        renderer.search(out, &query, &hits, found.total)
+    })?;
     Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

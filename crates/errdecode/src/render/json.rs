@@ -39,7 +39,7 @@ impl Renderer for Json {
         write(out, c)
     }
 
-    fn search(&self, out: &mut dyn Write, _: &str, hits: &[SearchHit]) -> io::Result<()> {
+    fn search(&self, out: &mut dyn Write, _: &str, hits: &[SearchHit], _: usize) -> io::Result<()> {
         write(out, &hits)
     }
 

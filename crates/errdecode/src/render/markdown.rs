@@ -29,8 +29,14 @@ impl Renderer for Markdown {
     fn cause_page(&self, out: &mut dyn Write, kb: &KnowledgeBase, c: &Cause) -> io::Result<()> {
         cause_page(out, kb, c)
     }
-    fn search(&self, out: &mut dyn Write, query: &str, hits: &[SearchHit]) -> io::Result<()> {
-        search(out, query, hits)
+    fn search(
+        &self,
+        out: &mut dyn Write,
+        query: &str,
+        hits: &[SearchHit],
+        total: usize,
+    ) -> io::Result<()> {
+        search(out, query, hits, total)
     }
     fn list(&self, out: &mut dyn Write, entries: &[&ErrorEntry], total: usize) -> io::Result<()> {
         writeln!(out, "| id | product | title |\n|---|---|---|")?;
@@ -268,12 +274,26 @@ pub fn cause_page(out: &mut dyn Write, _kb: &KnowledgeBase, cause: &Cause) -> io
     Ok(())
 }
 
-pub fn search(out: &mut dyn Write, query: &str, hits: &[SearchHit]) -> io::Result<()> {
+pub fn search(
+    out: &mut dyn Write,
+    query: &str,
+    hits: &[SearchHit],
+    total: usize,
+) -> io::Result<()> {
     writeln!(out, "## Search: {}\n", escape(query))?;
     for hit in hits {
         writeln!(out, "- `{}`: {}", hit.id, escape(&hit.title))?;
     }
-    Ok(())
+    writeln!(out, "\n_{}_", shown(hits.len(), total))
+}
+
+/// "348 results, showing 50", or "3 results" when all are shown.
+fn shown(shown: usize, total: usize) -> String {
+    if shown < total {
+        format!("{total} results, showing {shown}")
+    } else {
+        count(total, "result", "results")
+    }
 }
 
 /// Keeps pasted text from turning into Markdown or HTML.

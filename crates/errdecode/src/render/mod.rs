@@ -29,7 +29,14 @@ pub trait Renderer {
         entry: &ErrorEntry,
     ) -> io::Result<()>;
     fn cause_page(&self, out: &mut dyn Write, kb: &KnowledgeBase, cause: &Cause) -> io::Result<()>;
-    fn search(&self, out: &mut dyn Write, query: &str, hits: &[SearchHit]) -> io::Result<()>;
+    /// `hits` are those shown (after `--limit`), `total` how many matched.
+    fn search(
+        &self,
+        out: &mut dyn Write,
+        query: &str,
+        hits: &[SearchHit],
+        total: usize,
+    ) -> io::Result<()>;
     /// `entries` are those shown (after `--limit`), `total` how many matched.
     fn list(&self, out: &mut dyn Write, entries: &[&ErrorEntry], total: usize) -> io::Result<()>;
     fn stats(&self, out: &mut dyn Write, stats: &Stats) -> io::Result<()>;

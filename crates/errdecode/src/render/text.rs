@@ -31,8 +31,14 @@ impl Renderer for Text {
     fn cause_page(&self, out: &mut dyn Write, kb: &KnowledgeBase, c: &Cause) -> io::Result<()> {
         cause_page(out, kb, c)
     }
-    fn search(&self, out: &mut dyn Write, query: &str, hits: &[SearchHit]) -> io::Result<()> {
-        search(out, query, hits)
+    fn search(
+        &self,
+        out: &mut dyn Write,
+        query: &str,
+        hits: &[SearchHit],
+        total: usize,
+    ) -> io::Result<()> {
+        search(out, query, hits, total)
     }
     fn list(&self, out: &mut dyn Write, entries: &[&ErrorEntry], total: usize) -> io::Result<()> {
         list(out, entries, total)
@@ -433,7 +439,12 @@ pub fn cause_page(out: &mut dyn Write, kb: &KnowledgeBase, cause: &Cause) -> io:
     Ok(())
 }
 
-pub fn search(out: &mut dyn Write, query: &str, hits: &[SearchHit]) -> io::Result<()> {
+pub fn search(
+    out: &mut dyn Write,
+    query: &str,
+    hits: &[SearchHit],
+    total: usize,
+) -> io::Result<()> {
     if hits.is_empty() {
         writeln!(out, "nothing found for \"{query}\"; try a code (AADSTS50076), a word of the message, or paste the whole error into `errdecode decode`")?;
         return Ok(());
@@ -441,7 +452,12 @@ pub fn search(out: &mut dyn Write, query: &str, hits: &[SearchHit]) -> io::Resul
     for hit in hits {
         writeln!(out, "{:<44} {}", hit.id.cyan(), hit.title)?;
     }
-    Ok(())
+    let shown = if hits.len() < total {
+        format!("{total} results, showing {} (--limit)", hits.len())
+    } else {
+        count(total, "result", "results")
+    };
+    writeln!(out, "{}", shown.dimmed())
 }
 
 pub fn list(out: &mut dyn Write, entries: &[&ErrorEntry], total: usize) -> io::Result<()> {
