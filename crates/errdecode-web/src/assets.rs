@@ -28,7 +28,19 @@ pub struct Assets {
     pub css: Asset,
     pub js: Asset,
     pub icon: Asset,
+    /// The browser's decoder (`crates/errdecode-wasm`) and its JavaScript glue, when they were
+    /// built before this crate (`scripts/build-wasm.sh`; see `build.rs`).
+    pub wasm: Option<WasmAssets>,
 }
+
+/// The WebAssembly decoder: the module and the glue that loads it.
+#[derive(Debug, Clone)]
+pub struct WasmAssets {
+    pub module: Asset,
+    pub glue: Asset,
+}
+
+include!(concat!(env!("OUT_DIR"), "/wasm_module.rs"));
 
 impl Assets {
     pub fn embedded() -> Assets {
@@ -46,11 +58,19 @@ impl Assets {
                 include_bytes!("../static/app.js"),
             ),
             icon: Asset::new("icon", "svg", "image/svg+xml", include_bytes!("../static/icon.svg")),
+            wasm: WASM_MODULE.map(|(module, glue)| WasmAssets {
+                module: Asset::new("errdecode", "wasm", "application/wasm", module),
+                glue: Asset::new("errdecode-wasm", "js", "text/javascript; charset=utf-8", glue),
+            }),
         }
     }
 
-    pub fn all(&self) -> [&Asset; 3] {
-        [&self.css, &self.js, &self.icon]
+    pub fn all(&self) -> Vec<&Asset> {
+        let mut all = vec![&self.css, &self.js, &self.icon];
+        if let Some(wasm) = &self.wasm {
+            all.extend([&wasm.module, &wasm.glue]);
+        }
+        all
     }
 
     pub fn find(&self, name: &str) -> Option<&Asset> {

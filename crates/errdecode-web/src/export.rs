@@ -4,9 +4,11 @@
 //!
 //! Pages are rendered by the same functions the server calls ([`render_page`] over
 //! [`pages`]), at the same paths: `/errors/<id>/` is written as `errors/<id>/index.html`.
-//! The paste box posts to `/decode`, which needs `errdecode serve`: put the export in front
-//! of the server (a CDN for the pages, the server for `/decode` and `/api/`), or use it to
-//! browse only.
+//! With the browser's decoder built (`scripts/build-wasm.sh`), it is among the assets and
+//! written too: the paste box then decodes in the page and the search page searches with it, on
+//! any static host. Without it the paste box posts to `/decode`, which needs `errdecode serve`:
+//! put the export in front of the server (a CDN for the pages, the server for `/decode` and
+//! `/api/`), or use it to browse only.
 
 use std::collections::BTreeSet;
 use std::fs;

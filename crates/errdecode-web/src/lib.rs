@@ -16,23 +16,37 @@
 //! server logs method, path, status and latency only, never a body or a query string.
 //!
 //! This is the only crate of the workspace that knows HTTP. The decoder it wraps does no I/O;
-//! the command line starts the server ([`serve_forever`]) and the export ([`export::export`]).
+//! the command line starts the server (`serve_forever`) and the export (`export::export`).
+//!
+//! The server, the API, the feedback store and the export are the cargo feature `server` (on by
+//! default). Without it the crate is the pages alone ([`site`], [`pages`], the templates), which
+//! build for wasm32: `errdecode-wasm` renders the result page in the browser with this very
+//! code.
 
+#[cfg(feature = "server")]
 pub mod api;
 pub mod assets;
+#[cfg(feature = "server")]
 mod connection;
+#[cfg(feature = "server")]
 pub mod error;
+#[cfg(feature = "server")]
 pub mod export;
+#[cfg(feature = "server")]
 pub mod feedback;
 pub mod markdown;
+#[cfg(feature = "server")]
 mod middleware;
 pub mod pages;
 pub mod privacy;
+#[cfg(feature = "server")]
 pub mod server;
 pub mod site;
 mod templates;
 pub mod urls;
 
+#[cfg(feature = "server")]
 pub use error::AppError;
+#[cfg(feature = "server")]
 pub use server::{app, init_logging, serve, serve_forever, serve_forever_with, AppState, Limits};
 pub use site::Site;

@@ -16,8 +16,9 @@ use crate::error::ErrorInfo;
 use crate::server::AppState;
 
 /// No inline script or style anywhere: the pages load one stylesheet and one script from
-/// `/static/`, and the static search page fetches its index from the same origin.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// `/static/`, and the static search page fetches its index from the same origin. The script
+/// may compile the browser's decoder (`'wasm-unsafe-eval'` allows WebAssembly, not `eval`).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// The most of a path a log line holds.
 const LOGGED_PATH_CHARS: usize = 200;

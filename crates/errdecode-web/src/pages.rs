@@ -1131,6 +1131,7 @@ fn token_view(index: usize, token: &TokenReport) -> TokenView {
 }
 
 /// The decode result page for `doc`, decoded from `input`.
+#[cfg(feature = "server")]
 #[derive(Serialize)]
 struct FeedbackReportView<'a> {
     report: Option<&'a errdecode_feedback::report::Report>,
@@ -1141,6 +1142,7 @@ struct FeedbackReportView<'a> {
 }
 
 /// The feedback report (`/admin/feedback`), or without one the form asking for the token.
+#[cfg(feature = "server")]
 pub fn render_feedback_report(
     site: &Site,
     report: Option<&errdecode_feedback::report::Report>,

@@ -21,7 +21,13 @@ impl Site {
     /// Prepares the site for `decoder`'s knowledge base. Fails only if an embedded template
     /// does not compile, which the tests of this crate rule out.
     pub fn new(decoder: Arc<Decoder>) -> Result<Site, minijinja::Error> {
-        let assets = Assets::embedded();
+        Site::with_assets(decoder, Assets::embedded())
+    }
+
+    /// [`Site::new`] with other assets: without the browser's decoder (`wasm: None`), the
+    /// pages load no module and the paste box posts to `/decode`, as a browser without
+    /// WebAssembly would.
+    pub fn with_assets(decoder: Arc<Decoder>, assets: Assets) -> Result<Site, minijinja::Error> {
         let env = templates::environment(Arc::clone(&decoder), &assets)?;
         Ok(Site { decoder, env, assets })
     }

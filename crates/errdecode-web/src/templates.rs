@@ -57,6 +57,10 @@ pub(crate) fn environment(
     env.add_global("css_url", assets.css.url());
     env.add_global("js_url", assets.js.url());
     env.add_global("icon_url", assets.icon.url());
+    if let Some(wasm) = &assets.wasm {
+        env.add_global("wasm_url", wasm.module.url());
+        env.add_global("wasm_js_url", wasm.glue.url());
+    }
     env.add_global("search_path", urls::SEARCH);
     env.add_global("decode_path", urls::DECODE);
     env.add_global("causes_path", urls::CAUSES);

@@ -1,10 +1,25 @@
 // errdecode: progressive enhancement for the server-rendered pages. Every page works without
 // this script; with it, token signatures are removed before a paste leaves the browser, code
-// blocks get copy buttons, and the static copy of the site can search.
+// blocks get copy buttons, and the static copy of the site can search. When the page names the
+// browser's decoder (WebAssembly, `data-wasm` on this script's tag), it is loaded once the page
+// is usable, and from then on the paste box decodes in the page: the paste is not sent anywhere,
+// on the served site and on the static export alike. Until it has loaded, or without
+// WebAssembly, the paste box posts to the server as before.
 (function () {
   "use strict";
 
   document.documentElement.classList.add("js");
+
+  var thisScript = document.currentScript;
+  var wasmGlue = thisScript ? thisScript.getAttribute("data-wasm-js") : null;
+  var wasmModule = thisScript ? thisScript.getAttribute("data-wasm") : null;
+  // The loaded module (its exports), and the promise of it once asked for.
+  var decoder = null;
+  var decoderLoading = null;
+  // What the page measured, for the benchmarks: milliseconds to load the module, and of each
+  // decode made in the page.
+  var timings = { load: null, decodes: [] };
+  window.errdecodeTimings = timings;
 
   // A compact JWS: a base64 header starting a JSON object ("eyJ", "eyAi", "ewog"), a payload,
   // a signature (base64url or standard), the dots perhaps written as entities. The server's
@@ -20,8 +35,8 @@
     return text.replace(SIGNED_JWT, "$1");
   }
 
-  function setUpPasteForms() {
-    var forms = document.querySelectorAll("form[data-strip-signatures]");
+  function setUpPasteForms(root) {
+    var forms = (root || document).querySelectorAll("form[data-strip-signatures]");
     Array.prototype.forEach.call(forms, function (form) {
       var field = form.querySelector("[name=text]");
       var counter = form.querySelector("input[name=stripped]");
@@ -29,7 +44,26 @@
       if (!field) {
         return;
       }
-      form.addEventListener("submit", function () {
+      form.addEventListener("submit", function (event) {
+        if (decoderUsable()) {
+          // Decode here: the paste stays in the page, signature and all.
+          event.preventDefault();
+          var text = field.value;
+          if (status) {
+            status.textContent = "Decoding in this browser…";
+          }
+          loadDecoder().then(function () {
+            showResult(text);
+          }).catch(function () {
+            // The module failed to load or to decode: the server decodes instead.
+            prepareForServer();
+            form.submit();
+          });
+          return;
+        }
+        prepareForServer();
+      });
+      function prepareForServer() {
         var found = countSignatures(field.value);
         if (found > 0) {
           // Replace the text in the form itself: what the user sees is what is sent.
@@ -41,14 +75,14 @@
         if (status) {
           status.textContent = "Decoding…";
         }
-      });
+      }
       if (field.tagName === "TEXTAREA") {
         var update = function () {
           if (!status) {
             return;
           }
           var found = countSignatures(field.value);
-          status.textContent = found === 0 ? "" :
+          status.textContent = decoder ? "Decoded in this browser: the paste is not sent." : found === 0 ? "" :
             (found === 1 ? "1 token signature" : found + " token signatures") +
             " will be removed before sending.";
         };
@@ -94,8 +128,8 @@
     });
   }
 
-  function setUpCopyButtons() {
-    var blocks = document.querySelectorAll(".code-block");
+  function setUpCopyButtons(root) {
+    var blocks = (root || document).querySelectorAll(".code-block");
     Array.prototype.forEach.call(blocks, function (block) {
       var button = block.querySelector("button.copy");
       var code = block.querySelector("pre");
@@ -199,8 +233,8 @@
 
   // Feedback on a diagnosis: the forms post without JavaScript (and leave the page); with it,
   // the verdict goes to the API and the answer replaces the buttons.
-  function setUpFeedbackForms() {
-    var forms = document.querySelectorAll("form.feedback[data-feedback-api]");
+  function setUpFeedbackForms(root) {
+    var forms = (root || document).querySelectorAll("form.feedback[data-feedback-api]");
     Array.prototype.forEach.call(forms, function (form) {
       form.addEventListener("submit", function (event) {
         if (!window.fetch || !window.JSON) {
@@ -262,6 +296,25 @@
       input.value = query;
     }
     container.textContent = "Searching…";
+    if (wasmGlue) {
+      loadDecoder().then(function (module) {
+        // The server's search page, rendered by the module: take its results.
+        var page = new DOMParser().parseFromString(module.render_search(query), "text/html");
+        var results = page.getElementById("search-results");
+        if (!results) {
+          throw new Error("no results in the page");
+        }
+        replaceChildren(container, results);
+        document.title = page.title;
+      }).catch(function () {
+        searchTheIndex(container, query);
+      });
+      return;
+    }
+    searchTheIndex(container, query);
+  }
+
+  function searchTheIndex(container, query) {
     fetch(container.getAttribute("data-index"), { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) {
@@ -277,11 +330,157 @@
       });
   }
 
+  // ---------------------------------------------------------------------------------------
+  // The browser's decoder.
+
+  function decoderUsable() {
+    return Boolean(wasmGlue && wasmModule && decoderLoading !== false && typeof WebAssembly === "object");
+  }
+
+  // Loads the module once; the promise resolves to its exports.
+  function loadDecoder() {
+    if (decoderLoading) {
+      return decoderLoading;
+    }
+    if (!decoderUsable()) {
+      return Promise.reject(new Error("no WebAssembly decoder on this page"));
+    }
+    var started = performance.now();
+    decoderLoading = import(wasmGlue).then(function (glue) {
+      return glue.default({ module_or_path: wasmModule }).then(function () {
+        glue.warm();
+        decoder = glue;
+        timings.load = performance.now() - started;
+        document.documentElement.setAttribute("data-decoder", "ready");
+        var status = document.querySelector("[data-paste-status]");
+        if (status && !status.textContent) {
+          status.textContent = "Decoded in this browser: the paste is not sent.";
+        }
+        addPermalinkButton(document);
+        return glue;
+      });
+    });
+    decoderLoading.catch(function () {
+      decoderLoading = false;
+      document.documentElement.setAttribute("data-decoder", "failed");
+    });
+    return decoderLoading;
+  }
+
+  function replaceChildren(target, source) {
+    var nodes = [];
+    Array.prototype.forEach.call(source.childNodes, function (node) {
+      nodes.push(document.importNode(node, true));
+    });
+    target.textContent = "";
+    nodes.forEach(function (node) { target.appendChild(node); });
+  }
+
+  // The result page for `text`, rendered by the module from the server's own templates, put in
+  // place of this page's main content.
+  function showResult(text) {
+    var started = performance.now();
+    var html = decoder.render_result(text, Date.now() / 1000);
+    timings.decodes.push(performance.now() - started);
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var fresh = page.getElementById("main");
+    var main = document.getElementById("main");
+    if (!fresh || !main) {
+      throw new Error("the result page has no main content");
+    }
+    replaceChildren(main, fresh);
+    document.title = page.title;
+    main.setAttribute("data-decoded-in", "browser");
+    setUpPasteForms(main);
+    setUpFeedbackForms(main);
+    setUpCopyButtons(main);
+    addPermalinkButton(main, text);
+    window.scrollTo(0, 0);
+    main.focus();
+  }
+
+  // "Copy link" on a result: a link whose fragment carries the paste, its signatures and
+  // secrets removed by the decoder's redactor, deflated (the fragment never reaches a server).
+  function addPermalinkButton(root, text) {
+    var head = root.querySelector("article.result .page-head");
+    if (!decoder || !head || head.querySelector("[data-permalink]")) {
+      return;
+    }
+    var share = element("p", "share");
+    var button = element("button", "secondary", "Copy link");
+    button.type = "button";
+    button.setAttribute("data-permalink", "");
+    var said = element("span", "muted share-status");
+    said.setAttribute("aria-live", "polite");
+    share.appendChild(button);
+    share.appendChild(document.createTextNode(" "));
+    share.appendChild(said);
+    head.appendChild(share);
+    button.addEventListener("click", function () {
+      var paste = text;
+      if (paste === undefined) {
+        var echo = root.querySelector("article.result #paste-text") || document.getElementById("paste-text");
+        paste = echo ? echo.value : "";
+      }
+      var link = new URL("/#p=" + decoder.permalink(paste), window.location.href).href;
+      button.setAttribute("data-link", link);
+      copyText(link).then(function () {
+        said.textContent = "Link copied: it holds the paste without token signatures or secrets.";
+      }, function () {
+        said.textContent = "Copy this link: " + link;
+      });
+    });
+  }
+
+  // A link made by "Copy link": decode its paste here.
+  function openPermalink() {
+    var match = /^#p=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+    if (!match || !decoderUsable()) {
+      return false;
+    }
+    var status = document.querySelector("[data-paste-status]");
+    if (status) {
+      status.textContent = "Decoding the shared paste in this browser…";
+    }
+    loadDecoder().then(function (module) {
+      showResult(module.open_permalink(match[1]));
+    }).catch(function (error) {
+      if (status) {
+        status.textContent = "This link's paste could not be read (" + (error && error.message ? error.message : "an error") + "). Paste the error again.";
+      }
+    });
+    return true;
+  }
+
+  // The module is fetched once the page has loaded and the browser is idle, on the pages that
+  // can use it (a paste box, the search page): reading a page never waits for it.
+  function loadDecoderWhenIdle() {
+    if (!decoderUsable() || !document.querySelector("form[data-strip-signatures], #search-results")) {
+      return;
+    }
+    var later = function () {
+      if (window.requestIdleCallback) {
+        window.requestIdleCallback(function () { loadDecoder().catch(function () {}); }, { timeout: 2000 });
+      } else {
+        window.setTimeout(function () { loadDecoder().catch(function () {}); }, 0);
+      }
+    };
+    if (document.readyState === "complete") {
+      later();
+    } else {
+      window.addEventListener("load", later);
+    }
+  }
+
   function start() {
     setUpPasteForms();
     setUpFeedbackForms();
     setUpCopyButtons();
     setUpStaticSearch();
+    if (!openPermalink()) {
+      loadDecoderWhenIdle();
+    }
+    window.addEventListener("hashchange", openPermalink);
   }
 
   if (document.readyState === "loading") {

@@ -36,6 +36,9 @@ use futures_util::FutureExt;
 /// One browser test at a time: two cores, and each Chromium wants both.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// The port of the running chromedriver (one at a time), for its commands fantoccini lacks.
+static DRIVER_PORT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(0);
+
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(180);
 
 fn find_program(names: &[&str], variable: &str) -> Option<PathBuf> {
@@ -107,6 +110,7 @@ impl Driver {
             assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not listen");
             std::thread::sleep(Duration::from_millis(50));
         }
+        DRIVER_PORT.store(port, std::sync::atomic::Ordering::SeqCst);
         Some(Driver { child, port, chromium })
     }
 
@@ -163,8 +167,8 @@ impl Drop for Driver {
     }
 }
 
-/// One request as the server received it: its path and its body.
-type Received = (String, Vec<u8>);
+/// One request as the server received it: its path, its body and its query string.
+type Received = (String, Vec<u8>, String);
 
 /// Request bodies as the server received them, recorded by a layer around the app.
 #[derive(Clone, Default)]
@@ -175,8 +179,17 @@ impl Recorder {
         let recorded = self.0.lock().unwrap();
         recorded
             .iter()
-            .filter(|(p, _)| p == path)
-            .map(|(_, body)| String::from_utf8_lossy(body).into_owned())
+            .filter(|(p, _, _)| p == path)
+            .map(|(_, body, _)| String::from_utf8_lossy(body).into_owned())
+            .collect()
+    }
+
+    /// Every request received, as text: path, query string and body.
+    fn everything(&self) -> Vec<String> {
+        let recorded = self.0.lock().unwrap();
+        recorded
+            .iter()
+            .map(|(path, body, query)| format!("{path}?{query}\n{}", String::from_utf8_lossy(body)))
             .collect()
     }
 
@@ -188,13 +201,23 @@ impl Recorder {
 async fn record(State(recorder): State<Recorder>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, 8 * 1024 * 1024).await.unwrap_or_default();
-    recorder.0.lock().unwrap().push((parts.uri.path().to_string(), bytes.to_vec()));
+    let query = parts.uri.query().unwrap_or_default().to_string();
+    recorder.0.lock().unwrap().push((parts.uri.path().to_string(), bytes.to_vec(), query));
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
 async fn recorded_server() -> (TestServer, Recorder) {
+    recorded_server_of(state()).await
+}
+
+/// The site without the browser's decoder: the paste box posts to the server.
+async fn recorded_server_without_wasm() -> (TestServer, Recorder) {
+    recorded_server_of(errdecode_web::AppState::new(site_without_wasm())).await
+}
+
+async fn recorded_server_of(state: errdecode_web::AppState) -> (TestServer, Recorder) {
     let recorder = Recorder::default();
-    let router = errdecode_web::app(state()).layer(from_fn_with_state(recorder.clone(), record));
+    let router = errdecode_web::app(state).layer(from_fn_with_state(recorder.clone(), record));
     (TestServer::start(router).await, recorder)
 }
 
@@ -318,7 +341,9 @@ where
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paste_the_seed_read_the_diagnosis_the_error_page_and_search() {
     in_browser(true, false, |client| async move {
-        let (server, recorder) = recorded_server().await;
+        // The server's path: a site without the browser's decoder (the in-page decode is
+        // `the_paste_is_decoded_in_the_page_offline`).
+        let (server, recorder) = recorded_server_without_wasm().await;
 
         client.goto(&server.url("/")).await.unwrap();
         assert_eq!(
@@ -437,7 +462,8 @@ fn form_urlencoded_text(body: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_and_huge_pastes_are_shown_never_run() {
     in_browser(true, false, |client| async move {
-        let (server, _recorder) = recorded_server().await;
+        // The server's answers (its size limit among them): a site without the browser's decoder.
+        let (server, _recorder) = recorded_server_without_wasm().await;
         let hostile = "<script>window.__pwned = 1; alert(1)</script>\n<img src=x onerror=\"window.__pwned = 2\">\n\
                        </textarea><h1 id=injected>injected</h1>\n\
                        {\"error\":{\"code\":\"<svg onload=window.__pwned=3>\",\"message\":\"<iframe src=javascript:alert(4)>\"}}";
@@ -530,6 +556,17 @@ async fn the_site_works_without_javascript() {
 /// Serves an exported folder as a static host would: files by path, `index.html` for
 /// folders, `404.html` for anything else.
 async fn static_host(dir: &Path) -> TestServer {
+    TestServer::start(static_router(dir)).await
+}
+
+/// [`static_host`], recording every request.
+async fn recorded_static_host(dir: &Path) -> (TestServer, Recorder) {
+    let recorder = Recorder::default();
+    let router = static_router(dir).layer(from_fn_with_state(recorder.clone(), record));
+    (TestServer::start(router).await, recorder)
+}
+
+fn static_router(dir: &Path) -> axum::Router {
     let dir = dir.to_path_buf();
     let router = axum::Router::new().fallback(move |uri: axum::http::Uri| {
         let dir = dir.clone();
@@ -547,6 +584,7 @@ async fn static_host(dir: &Path) -> TestServer {
                 Some("js") => "text/javascript",
                 Some("json") => "application/json",
                 Some("svg") => "image/svg+xml",
+                Some("wasm") => "application/wasm",
                 _ => "application/octet-stream",
             };
             axum::response::Response::builder()
@@ -557,11 +595,11 @@ async fn static_host(dir: &Path) -> TestServer {
                 .unwrap()
         }
     });
-    TestServer::start(router).await
+    router
 }
 
 fn errdecode_web_csp() -> &'static str {
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -643,7 +681,8 @@ fn stored_rows(spec: &str) -> Vec<errdecode_feedback::StoredRow> {
 async fn this_was_it_lands_in_the_store(store: FeedbackStore) {
     let spec = store.spec.clone();
     in_browser(true, false, |client| async move {
-        let server = TestServer::start_app(store.state(100)).await;
+        // Feedback forms come with the server's results: a site without the browser's decoder.
+        let server = TestServer::start_app(store.state_on(site_without_wasm(), 100)).await;
         client.goto(&server.url("/")).await.unwrap();
         let paste = format!(
             "{}\nclient_secret=Qx8Q~abcdefghijklmnopqrstuvwxyz0123456789\nclient-request-id: 5f1c0d7e-2b9a-4c8e-8f3d-1a2b3c4d5e6f\nx-forwarded-for: 198.51.100.23\nuser: adele.vance@fabrikam.onmicrosoft.com\n",
@@ -718,6 +757,287 @@ async fn this_was_it_clicked_in_the_page_is_stored_in_postgres() {
     if let Some(store) = FeedbackStore::new(Backend::Postgres, "browser") {
         this_was_it_lands_in_the_store(store).await;
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser's decoder (WebAssembly): the paste decoded in the page, offline.
+
+/// Whether the site carries the browser's decoder; without it (`scripts/build-wasm.sh` not run)
+/// the in-page tests say "skipped", and fail under `CI`.
+fn wasm_built() -> bool {
+    if site().assets().wasm.is_some() {
+        return true;
+    }
+    let reason =
+        "the browser's decoder is not built (bash scripts/build-wasm.sh, then build again)";
+    if in_ci() {
+        panic!("{reason}");
+    }
+    skipped(reason);
+    false
+}
+
+/// Waits until app.js has loaded the module (`<html data-decoder="ready">`).
+async fn wait_for_decoder(client: &Client) {
+    let started = Instant::now();
+    loop {
+        let state = client
+            .execute("return document.documentElement.getAttribute('data-decoder');", vec![])
+            .await
+            .unwrap();
+        match state.as_str() {
+            Some("ready") => return,
+            Some("failed") => panic!("the module failed to load"),
+            _ => {}
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the module did not load");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Cuts the browser's network (chromedriver's network conditions), and checks it is cut.
+async fn go_offline(client: &Client) {
+    let session = client.session_id().await.unwrap().expect("a session");
+    let port = DRIVER_PORT.load(std::sync::atomic::Ordering::SeqCst);
+    let answer = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/session/{session}/chromium/network_conditions"))
+        .json(&serde_json::json!({
+            "network_conditions": {
+                "offline": true, "latency": 0, "download_throughput": 0, "upload_throughput": 0
+            }
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "network conditions: {}", answer.text().await.unwrap());
+    let reached = client
+        .execute_async(
+            "var done = arguments[0]; fetch('/healthz', {cache: 'no-store'}).then(function () { done('reached'); }, function () { done('offline'); });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(reached.as_str(), Some("offline"), "the network is cut");
+}
+
+/// The links of the ranked causes and of the ruled-out list, in order.
+async fn cause_links(client: &Client) -> (Vec<String>, Vec<String>) {
+    let links = |css: &'static str| async move {
+        let mut out = Vec::new();
+        for link in client.find_all(Locator::Css(css)).await.unwrap() {
+            out.push(link.attr("href").await.unwrap().unwrap_or_default());
+        }
+        out
+    };
+    (links("ol.ranked-causes > li h3 a").await, links("ul.ruled-out > li a").await)
+}
+
+/// The distinctive parts of the seed paste with its token: none may reach a server.
+fn secret_parts() -> Vec<String> {
+    let jwt = graph_jwt();
+    let payload = jwt.split('.').nth(1).unwrap().to_string();
+    vec![SIGNATURE.to_string(), payload[..40].to_string(), "InvalidAuthenticationToken".to_string()]
+}
+
+fn assert_nothing_sent(recorder: &Recorder) {
+    for request in recorder.everything() {
+        let decoded = form_urlencoded_text(&request);
+        for part in secret_parts() {
+            assert!(
+                !decoded.contains(&part),
+                "a request carried the paste ({part}): {request:.300}"
+            );
+        }
+    }
+    assert!(recorder.bodies_for("/decode").is_empty(), "nothing was posted to /decode");
+}
+
+/// Pastes the seed with its token into the page's box, offline, and reads the in-page result:
+/// the ranked causes and the ruled-out list. Answers the "Copy link" permalink.
+async fn decode_the_seed_offline(client: &Client) -> (String, (Vec<String>, Vec<String>)) {
+    wait_for_decoder(client).await;
+    go_offline(client).await;
+    paste_and_submit(client, &seed_with_token()).await;
+    wait_for(client, "main[data-decoded-in=browser] #likely-causes").await;
+    assert!(count(client, "ol.ranked-causes > li.ranked-cause").await >= 3, "ranked causes");
+    assert!(count(client, "ul.ruled-out > li").await >= 3, "the ruled-out list");
+    let ruled_out = text_of(client, "#ruled-out").await;
+    assert!(ruled_out.contains("The token is for a different API"), "{ruled_out}");
+    let tokens = text_of(client, "#tokens").await;
+    assert!(tokens.contains("Audience: the API this token is for"), "claim meanings shown");
+    // The signature never left the page, and the page shows none of it.
+    assert!(!client.source().await.unwrap().contains(SIGNATURE));
+    let title = client.title().await.unwrap();
+    let top = text_of(client, "h1#page-title").await;
+    assert!(title.starts_with(&top) && title.ends_with("| errdecode"), "{title} names {top}");
+    let links = cause_links(client).await;
+
+    client.find(Locator::Css("[data-permalink]")).await.unwrap().click().await.unwrap();
+    let button = wait_for(client, "[data-permalink][data-link]").await;
+    let link = button.attr("data-link").await.unwrap().unwrap();
+    let fragment = link.split_once("#p=").expect("the paste is in the fragment").1.to_string();
+    assert!(
+        fragment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "base64url: {fragment}"
+    );
+    assert!(!link.contains(SIGNATURE) && !link.contains("InvalidAuthenticationToken"), "deflated");
+    (link, links)
+}
+
+/// The decode document's cause and ruled-out links, from the server's API.
+async fn server_cause_links(server: &TestServer, paste: &str) -> (Vec<String>, Vec<String>) {
+    let doc: serde_json::Value = reqwest::Client::new()
+        .post(server.url("/api/v1/decode"))
+        .header("content-type", "text/plain")
+        .body(paste.to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids = |field: &str| -> Vec<String> {
+        doc[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| errdecode_web::urls::cause(c["id"].as_str().unwrap()))
+            .collect()
+    };
+    (ids("causes"), ids("ruled_out"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_paste_is_decoded_in_the_page_offline_and_shared_by_a_link() {
+    if !wasm_built() {
+        return;
+    }
+    let (server, recorder) = recorded_server().await;
+    let shared = Arc::new(Mutex::new(None));
+    let kept = Arc::clone(&shared);
+    let home = server.url("/");
+    in_browser(true, false, |client| async move {
+        client.goto(&home).await.unwrap();
+        let (link, links) = decode_the_seed_offline(&client).await;
+        *kept.lock().unwrap() = Some((link, links));
+        full_page_screenshot(&client, "result-in-browser.png").await;
+    })
+    .await;
+    let Some((link, links)) = shared.lock().unwrap().take() else { return };
+    assert_nothing_sent(&recorder);
+    // The same ranking as the server's, for the same paste.
+    assert_eq!(links, server_cause_links(&server, &seed_with_token()).await);
+
+    // The link, in a fresh browser session: the same result, decoded again in that page.
+    recorder.clear();
+    in_browser(true, false, |client| async move {
+        client.goto(&link).await.unwrap();
+        wait_for(&client, "main[data-decoded-in=browser] #likely-causes").await;
+        assert_eq!(cause_links(&client).await, links, "the link opens the same result");
+        let echoed = client.find(Locator::Css("#paste-text")).await.unwrap().prop("value").await.unwrap().unwrap();
+        assert!(echoed.contains("Bearer eyJ"), "the paste travelled with its token");
+        assert!(!echoed.contains(SIGNATURE), "but without the signature");
+        let title = client.title().await.unwrap();
+        assert!(title.contains(": diagnosis | errdecode"), "the title names the error: {title}");
+        // Hostile text decoded in the page is shown, never run.
+        let hostile = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\"></textarea><h1 id=injected>x</h1> AADSTS50076";
+        paste_and_submit(&client, hostile).await;
+        wait_for(&client, "#likely-causes").await;
+        let mut echoed = String::new();
+        for _ in 0..100 {
+            echoed = client.find(Locator::Css("#paste-text")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+            if echoed.trim_end() == hostile {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(echoed.trim_end(), hostile, "the paste comes back as text");
+        let pwned = client.execute("return window.__pwned === undefined;", vec![]).await.unwrap();
+        assert_eq!(pwned, serde_json::Value::Bool(true), "no pasted script ran");
+        assert_eq!(count(&client, "#injected").await, 0, "no pasted element was created");
+    })
+    .await;
+    assert_nothing_sent(&recorder);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_static_export_decodes_in_the_page_offline() {
+    if !wasm_built() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    errdecode_web::export::export(&site(), dir.path(), errdecode_web::export::Progress::Quiet)
+        .unwrap();
+    let (host, recorder) = recorded_static_host(dir.path()).await;
+    let home = host.url("/");
+    let search = host.url("/search/?q=AADSTS7000215");
+    in_browser(true, false, |client| async move {
+        // The search page searches with the module.
+        client.goto(&search).await.unwrap();
+        let first = wait_for(&client, "#search-results ol li a").await;
+        assert_eq!(first.attr("href").await.unwrap().as_deref(), Some("/errors/aadsts7000215/"));
+        wait_for_decoder(&client).await;
+
+        client.goto(&home).await.unwrap();
+        let (link, _) = decode_the_seed_offline(&client).await;
+        assert!(link.starts_with(&home), "{link}");
+    })
+    .await;
+    assert_nothing_sent(&recorder);
+    assert!(
+        !recorder.everything().iter().any(|r| r.starts_with("/search-index.json")),
+        "the module searched, not the index"
+    );
+    host.stop().await;
+}
+
+/// Sizes and times of the browser's decoder in headless Chromium, for `bench/README.md`:
+/// `cargo test --release -p errdecode-web --test browser -- --ignored --nocapture measure`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, run by hand"]
+async fn measure_the_decoder_in_the_browser() {
+    if !wasm_built() {
+        return;
+    }
+    let wasm = site().assets().wasm.clone().unwrap();
+    println!("module: {} bytes, glue: {} bytes", wasm.module.bytes.len(), wasm.glue.bytes.len());
+    let (server, _recorder) = recorded_server().await;
+    let home = server.url("/");
+    in_browser(true, false, |client| async move {
+        for round in 0..3 {
+            client.goto(&home).await.unwrap();
+            wait_for_decoder(&client).await;
+            let since_start = client
+                .execute("return performance.now();", vec![])
+                .await
+                .unwrap();
+            let paste = seed_with_token();
+            for _ in 0..21 {
+                paste_and_submit(&client, &paste).await;
+                wait_for(&client, "main[data-decoded-in=browser] #likely-causes").await;
+            }
+            let timings = client
+                .execute("return window.errdecodeTimings;", vec![])
+                .await
+                .unwrap();
+            let load = timings["load"].as_f64().unwrap();
+            let mut decodes: Vec<f64> =
+                timings["decodes"].as_array().unwrap().iter().map(|d| d.as_f64().unwrap()).collect();
+            let first = decodes.remove(0);
+            decodes.sort_by(f64::total_cmp);
+            println!(
+                "round {round}: module ready {load:.0} ms after it was asked for ({:.0} ms after navigation), first decode {first:.1} ms, later decodes median of {} {:.1} ms (min {:.1}, max {:.1})",
+                since_start.as_f64().unwrap_or(0.0),
+                decodes.len(),
+                decodes[decodes.len() / 2],
+                decodes[0],
+                decodes[decodes.len() - 1]
+            );
+        }
+    })
+    .await;
+    server.stop().await;
 }
 
 // ---- a phone's screen, and axe-core ------------------------------------------------------

@@ -67,9 +67,17 @@ fn every_internal_link_of_every_page_resolves() {
         let scripts = html.matches("<script").count()
             - html.matches("<script type=\"application/ld+json\">").count();
         assert_eq!(scripts, 1, "{}: one script (and structured data)", page.display());
-        assert!(
-            html.contains(&format!("<script src=\"{}\" defer></script>", site.assets().js.url()))
-        );
+        // The one script, naming the browser's decoder when it was built.
+        let script = match &site.assets().wasm {
+            Some(wasm) => format!(
+                "<script src=\"{}\" defer data-wasm-js=\"{}\" data-wasm=\"{}\"></script>",
+                site.assets().js.url(),
+                wasm.glue.url(),
+                wasm.module.url()
+            ),
+            None => format!("<script src=\"{}\" defer></script>", site.assets().js.url()),
+        };
+        assert!(html.contains(&script), "{}: {script}", page.display());
         assert!(!event_handler.is_match(&html), "{}: an event handler attribute", page.display());
         for link in links(&html) {
             if link.starts_with("https://")

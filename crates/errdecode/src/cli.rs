@@ -98,7 +98,7 @@ impl From<DataFormat> for Format {
 pub enum Command {
     /// Decode a paste: the known error, ranked causes with evidence, what is ruled out.
     #[command(
-        after_help = "Examples:\n  errdecode decode paste.txt\n  pbpaste | errdecode decode\n  errdecode decode --format markdown paste.txt > diagnosis.md\n\nExit codes: 0 recognised, 1 not recognised with confidence, 2 unreadable input.\nUTF-8 (with or without a BOM), UTF-16 (PowerShell's `>`), CRLF and clipboard spaces are read as they are."
+        after_help = "Examples:\n  errdecode decode paste.txt\n  pbpaste | errdecode decode\n  errdecode decode --format markdown paste.txt > diagnosis.md\n  errdecode decode --format json --now 1763638928 paste.txt   (the same document on any day)\n\nExit codes: 0 recognised, 1 not recognised with confidence, 2 unreadable input.\nUTF-8 (with or without a BOM), UTF-16 (PowerShell's `>`), CRLF and clipboard spaces are read as they are."
     )]
     Decode(DecodeArgs),
     /// Decode a JWT (or every token in a paste), explain its claims and check it: expiry,
@@ -167,6 +167,11 @@ pub struct DecodeArgs {
     pub file: Option<String>,
     #[command(flatten)]
     pub format: FormatArg,
+    /// Decode as if it were this time instead of now, for reproducible output (whether a
+    /// token in the paste is still live depends on the clock): Unix seconds, RFC 3339, or
+    /// `2025-11-20 11:42:08` as UTC.
+    #[arg(long, value_name = "UNIX-SECONDS", value_parser = parse_time)]
+    pub now: Option<i64>,
 }
 
 #[derive(Args, Debug)]

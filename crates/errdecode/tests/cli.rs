@@ -91,6 +91,28 @@ fn json_output_is_the_decode_document() {
 }
 
 #[test]
+fn now_fixes_the_clock_for_reproducible_documents() {
+    // A signed Graph token valid from 2025-11-20T11:00:00Z to 12:00:00Z.
+    let paste = "HTTP/1.1 401 Unauthorized\nAuthorization: Bearer eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20iLCJpc3MiOiJodHRwczovL3N0cy53aW5kb3dzLm5ldC83MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDcvIiwiaWF0IjoxNzYzNjM2NDAwLCJuYmYiOjE3NjM2MzY0MDAsImV4cCI6MTc2MzY0MDAwMCwiYXBwaWQiOiIxMTExMTExMS0yMjIyLTMzMzMtNDQ0NC01NTU1NTU1NTU1NTUiLCJyb2xlcyI6WyJDYWxlbmRhcnMuUmVhZCJdLCJ0aWQiOiI3MmY5ODhiZi04NmYxLTQxYWYtOTFhYi0yZDdjZDAxMWRiNDciLCJ2ZXIiOiIxLjAifQ.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl\n";
+    let decode_at = |now: &str| {
+        let output =
+            run_stdin(&["decode", "--format", "json", "--now", now, "-"], paste.as_bytes());
+        assert!(output.status.code().is_some_and(|c| c <= 1), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let live = decode_at("1763638000");
+    assert_eq!(live, decode_at("1763638000"), "the same time gives the same document");
+    assert_eq!(live, decode_at("2025-11-20T11:26:40Z"), "RFC 3339 names the same time");
+    let warnings =
+        |doc: &str| serde_json::from_str::<serde_json::Value>(doc).unwrap()["warnings"].to_string();
+    assert!(warnings(&live).contains("live-token"), "still live at 11:26: {}", warnings(&live));
+    let later = decode_at("1763650000");
+    assert!(!warnings(&later).contains("live-token"), "expired by 14:46: {}", warnings(&later));
+    let refused = run(&["decode", "--now", "yesterday", "-"]);
+    assert_eq!(refused.status.code(), Some(2));
+}
+
+#[test]
 fn markdown_output_escapes_what_it_quotes() {
     let output = run_stdin(
         &["decode", "--format", "markdown"],

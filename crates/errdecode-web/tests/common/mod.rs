@@ -12,6 +12,7 @@ use axum::Router;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use errdecode_core::Decoder;
+use errdecode_web::assets::Assets;
 use errdecode_web::{app, AppState, Site};
 use tower::ServiceExt;
 
@@ -27,6 +28,18 @@ pub fn site() -> Arc<Site> {
 
 pub fn state() -> AppState {
     AppState::new(site())
+}
+
+/// The site without the browser's decoder: pages that load no module, so that the paste box
+/// posts to the server (what a browser without WebAssembly sees).
+pub fn site_without_wasm() -> Arc<Site> {
+    static SITE: OnceLock<Arc<Site>> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let decoder = Arc::new(Decoder::new(site().kb().clone()));
+        let assets = Assets { wasm: None, ..Assets::embedded() };
+        Arc::new(Site::with_assets(decoder, assets).expect("the templates compile"))
+    })
+    .clone()
 }
 
 pub fn router() -> Router {
@@ -66,10 +79,16 @@ impl FeedbackStore {
     /// The state with feedback into this store, the admin token `ADMIN_TOKEN` and `rate`
     /// posts a minute per client.
     pub fn state(&self, rate: u32) -> AppState {
-        let feedback = errdecode_web::feedback::Feedback::new(self.open(), site().kb())
+        self.state_on(site(), rate)
+    }
+
+    /// [`FeedbackStore::state`] over another site (one without the browser's decoder, whose
+    /// results come from the server with their feedback forms).
+    pub fn state_on(&self, site: Arc<Site>, rate: u32) -> AppState {
+        let feedback = errdecode_web::feedback::Feedback::new(self.open(), site.kb())
             .with_admin_token(Some(ADMIN_TOKEN.to_string()))
             .with_rate_per_minute(rate);
-        state().with_feedback(feedback)
+        AppState::new(site).with_feedback(feedback)
     }
 }
 

@@ -13,7 +13,9 @@ pub fn run(source: &KbSource, args: DecodeArgs) -> Result<ExitCode> {
     let paste = input::read_paste(args.file.as_deref())?;
     input::refuse_binary(&paste, args.file.as_deref())?;
     let decoder = source.load()?;
-    let options = DecodeOptions { now: Some(super::now()), ..Default::default() };
+    // `--now` fixes the clock, for output that does not change from one day to the next.
+    let now = args.now.unwrap_or_else(super::now);
+    let options = DecodeOptions { now: Some(now), ..Default::default() };
     let document = decoder.decode(&paste, &options);
     let mut out = anstream::stdout().lock();
     let renderer = render::renderer(args.format.format);
