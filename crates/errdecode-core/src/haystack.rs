@@ -14,6 +14,10 @@
 //! byte search finds far faster than the regex engine can read the whole paste.
 
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 use regex_syntax::hir::{
     Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind,
@@ -178,10 +182,23 @@ impl std::ops::Index<usize> for CaselessCaptures<'_> {
 }
 
 /// A case-insensitive pattern (ASCII letters), searched in [`Haystack::lower`].
+///
+/// The regex is compiled the first time a haystack holds one of the literal prefixes every
+/// match must start with (when the pattern has such a set): compiling is most of what the
+/// decoder's fixed patterns cost, and most pastes give most patterns nothing to look at.
 #[derive(Debug, Clone)]
 pub struct Caseless {
-    regex: regex::Regex,
+    /// The pattern as compiled: ASCII letters lower-cased (see [`fold`]).
+    folded: String,
+    /// Lower-case prefixes one of which starts every match; `None` when there is no such set.
+    prefixes: Option<Vec<Vec<u8>>>,
+    /// Looks for many prefixes in one pass; built with the regex.
+    prefix_finder: OnceLock<Option<AhoCorasick>>,
+    regex: OnceLock<Option<regex::Regex>>,
 }
+
+/// Above this many prefixes, one Aho-Corasick pass replaces a byte search per prefix.
+const PREFIXES_SEARCHED_ONE_BY_ONE: usize = 4;
 
 impl Caseless {
     /// Compiles `pattern` as if it carried `(?i)`. `\b` is an ASCII word boundary, as in
@@ -191,31 +208,74 @@ impl Caseless {
         Caseless::try_new(pattern).unwrap_or_else(|error| panic!("{pattern}: {error}"))
     }
 
-    /// [`Caseless::new`] for patterns that come from data.
+    /// [`Caseless::new`] for patterns that come from data. The syntax is checked now; the
+    /// regex is built when first needed ([`Caseless::compile`] builds it now).
     pub fn try_new(pattern: &str) -> Result<Caseless, String> {
         let hir = regex_syntax::ParserBuilder::new()
             .build()
             .parse(&ascii_boundaries(pattern))
             .map_err(|e| e.to_string())?;
-        let regex = regex::Regex::new(&fold(&hir).to_string()).map_err(|e| e.to_string())?;
-        Ok(Caseless { regex })
+        let folded = fold(&hir);
+        Ok(Caseless {
+            folded: folded.to_string(),
+            prefixes: match_prefixes(&folded),
+            prefix_finder: OnceLock::new(),
+            regex: OnceLock::new(),
+        })
+    }
+
+    /// Builds the regex now, with the reason when it cannot be built (a pattern too large).
+    pub fn compile(&self) -> Result<(), String> {
+        match self.regex() {
+            Some(_) => Ok(()),
+            None => regex::Regex::new(&self.folded).map(|_| ()).map_err(|e| e.to_string()),
+        }
+    }
+
+    fn regex(&self) -> Option<&regex::Regex> {
+        self.regex.get_or_init(|| regex::Regex::new(&self.folded).ok()).as_ref()
+    }
+
+    /// The regex, when `lower` holds one of the prefixes a match needs (or there are none).
+    fn regex_for(&self, lower: &str) -> Option<&regex::Regex> {
+        let Some(prefixes) = &self.prefixes else { return self.regex() };
+        let bytes = lower.as_bytes();
+        let found = if prefixes.len() <= PREFIXES_SEARCHED_ONE_BY_ONE {
+            prefixes.iter().any(|prefix| memchr::memmem::find(bytes, prefix).is_some())
+        } else {
+            self.prefix_finder
+                .get_or_init(|| AhoCorasick::new(prefixes).ok())
+                .as_ref()
+                .is_none_or(|finder| finder.is_match(bytes))
+        };
+        if found {
+            self.regex()
+        } else {
+            None
+        }
     }
 
     pub fn is_match(&self, haystack: &Haystack) -> bool {
-        self.regex.is_match(&haystack.lower)
+        self.regex_for(&haystack.lower).is_some_and(|regex| regex.is_match(&haystack.lower))
     }
 
     pub fn find<'h>(&self, haystack: &'h Haystack) -> Option<Found<'h>> {
         let text = haystack.text;
-        self.regex.find(&haystack.lower).map(|m| Found { text, start: m.start(), end: m.end() })
+        self.regex_for(&haystack.lower)?.find(&haystack.lower).map(|m| Found {
+            text,
+            start: m.start(),
+            end: m.end(),
+        })
     }
 
     pub fn find_iter<'h>(&'h self, haystack: &'h Haystack) -> impl Iterator<Item = Found<'h>> {
         let text = haystack.text;
-        self.regex.find_iter(&haystack.lower).map(move |m| Found {
-            text,
-            start: m.start(),
-            end: m.end(),
+        self.regex_for(&haystack.lower).into_iter().flat_map(move |regex| {
+            regex.find_iter(&haystack.lower).map(move |m| Found {
+                text,
+                start: m.start(),
+                end: m.end(),
+            })
         })
     }
 
@@ -224,9 +284,11 @@ impl Caseless {
         haystack: &'h Haystack,
     ) -> impl Iterator<Item = CaselessCaptures<'h>> {
         let text = haystack.text;
-        self.regex
-            .captures_iter(&haystack.lower)
-            .map(move |captures| CaselessCaptures { text, captures })
+        self.regex_for(&haystack.lower).into_iter().flat_map(move |regex| {
+            regex
+                .captures_iter(&haystack.lower)
+                .map(move |captures| CaselessCaptures { text, captures })
+        })
     }
 
     /// [`Caseless::captures_iter`] within `windows` only (see [`Haystack::lines_around`]).
@@ -236,9 +298,28 @@ impl Caseless {
         windows: &'h [Range<usize>],
     ) -> impl Iterator<Item = CaselessCaptures<'h>> {
         let text = haystack.text;
-        captures_in(&self.regex, &haystack.lower, windows)
-            .map(move |captures| CaselessCaptures { text, captures })
+        self.regex_for(&haystack.lower).into_iter().flat_map(move |regex| {
+            captures_in(regex, &haystack.lower, windows)
+                .map(move |captures| CaselessCaptures { text, captures })
+        })
     }
+}
+
+/// The literal prefixes one of which starts every match of `hir`, or `None` when the pattern
+/// has no finite set of non-empty ones (it can match the empty string, or starts with an
+/// unbounded class). A necessary condition only: the regex still decides.
+fn match_prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_total(250);
+    let seq = extractor.extract(hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.iter().any(|literal| literal.as_bytes().is_empty()) {
+        return None;
+    }
+    let mut prefixes: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+    prefixes.sort();
+    prefixes.dedup();
+    Some(prefixes)
 }
 
 /// Every match of `regex` in `text` that lies within one of `windows` (ascending, disjoint),
