@@ -207,9 +207,12 @@ static LOOSE_CODE: LazyLock<Caseless> = LazyLock::new(|| {
 });
 /// A status-restating code in quotes in a sentence ("I just get a 401 and \"UnknownError\"",
 /// "the error object has code 'Forbidden'"): the quotes mark it as the code the service sent
-/// (library reports gh-microsoft-graph-docs-4920, gh-microsoft-graph-docs-7288).
-static QUOTED_GENERIC: LazyLock<Regex> =
-    LazyLock::new(|| crate::text::re(&format!(r#"["'`‘“]({})["'`’”]"#, GENERIC_CODES.join("|"))));
+/// (library reports gh-microsoft-graph-docs-4920, gh-microsoft-graph-docs-7288), or opening a
+/// quoted message as its label ("\"Request_BadRequest: An unexpected 'EndOfInput' node...\"",
+/// gh-microsoft-graph-docs-5324).
+static QUOTED_GENERIC: LazyLock<Regex> = LazyLock::new(|| {
+    crate::text::re(&format!(r#"["'`‘“]({})(?:["'`’”]|:\s)"#, GENERIC_CODES.join("|")))
+});
 static FQID_CODE: LazyLock<Regex> =
     LazyLock::new(|| crate::text::re(r"FullyQualifiedErrorId\s*:\s*([A-Za-z][A-Za-z0-9_]{2,})"));
 /// Exchange response codes as EWS clients print them: `exchangelib.errors.ErrorServerBusy`,
@@ -515,6 +518,8 @@ mod tests {
             ("error: You must be logged in to the server (Unauthorized)", &[]),
             ("I just get a 401 and \"UnknownError\". Is this supposed to work?", &["UnknownError"]),
             ("The error object has code 'Forbidden' now", &["Forbidden"]),
+            ("\"Request_BadRequest: An unexpected 'EndOfInput' node was found.\"", &["Request_BadRequest"]),
+            ("\"Forbidden:no\" is not a label", &[]),
             ("a 403 Forbidden, then Unauthorized again", &[]),
             ("{'ok': False, 'error': 'invalid_auth'}", &[]),
             ("Error: Request failed with code: 42", &[]),

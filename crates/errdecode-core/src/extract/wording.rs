@@ -93,7 +93,7 @@ impl Wording {
 
 static APP_ONLY: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(
-        r#"client[_ -]credentials?|\bapp[- ]only\b|\bdaemon\b|AcquireTokenForClient|acquire_?token_?for_?client|ClientSecretCredential|ClientCertificateCredential|auth_flow_type\s*=\s*['"]credentials|without (?:a )?(?:signed-in )?user|no user (?:login|sign-in|interaction)|application permissions? only|background service"#,
+        r#"client[_ -]credentials?|\bapp[- ]only\b|\bdaemon\b|AcquireTokenForClient|acquire_?token_?for_?client|ClientSecretCredential|ClientCertificateCredential|auth_flow_type\s*(?:=\s*)?['"]credentials|without (?:a )?(?:signed-in )?user|no user (?:login|sign-in|interaction)|application permissions? only|background service"#,
     )
 });
 // A person signing in themselves, told in words ("signed in with my admin account", "log in
