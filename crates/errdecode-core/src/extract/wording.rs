@@ -213,7 +213,7 @@ static MANAGED_IDENTITY: LazyLock<Caseless> = LazyLock::new(|| {
 /// report in fifty otherwise (gh-msal-android-267, gh-msgraph-sdk-dotnet-215).
 static NO_CLIENT_CHANGE: LazyLock<Caseless> = LazyLock::new(|| {
     Caseless::new(
-        r"without (?:me |us |anyone |any(?:thing)? )?chang(?:ing|e|es)\b|\b(?:i|we) (?:have )?changed (?:nothing|no\b)|nothing (?:has |was )?changed|no changes? (?:on our side|were made|from our side)|didn.t change anything|did not change anything",
+        r"without (?:me |us |anyone |any(?:thing)? )?chang(?:ing|e|es)\b|\b(?:i|we) (?:have )?changed (?:nothing|no\b)|nothing (?:has |was )?changed|no changes? (?:on our side|were made|from our side)|didn.t change anything|did not change anything|\b(?:i|we) (?:have |had )?(?:not|n.t|never) (?:changed|touched|modified) (?:it|anything|the code|a thing|my code|our code)|\bno (?:code|config(?:uration)?) changes?\b|(?:has|had) been (?:running|working) (?:fine |well )?for (?:months|weeks|years|a year|\d+)|worked (?:fine |well )?(?:until|till|up to) (?:yesterday|today|this morning|last week)|\bsuddenly (?:started (?:to fail|failing|throwing|returning)|stopped working)|started failing (?:today|yesterday|this morning|overnight)",
     )
 });
 static USER_ASSIGNED: LazyLock<Caseless> = LazyLock::new(|| {
@@ -429,6 +429,10 @@ mod tests {
         let unchanged = wording("now it seems fine again without me changing anything");
         assert_eq!(unchanged.no_client_change.as_deref(), Some("without me changing"));
         assert!(wording("I changed no permissions").no_client_change.is_some());
+        // A failure that began on its own (library reports gh-msgraph-sdk-python-440,
+        // gh-msgraph-sdk-powershell-1901, gh-sharepy-63).
+        assert!(wording("The script suddenly started failing").no_client_change.is_some());
+        assert!(wording("I have not changed it in months").no_client_change.is_some());
         assert!(wording("after changing the redirect URI").no_client_change.is_none());
     }
 
