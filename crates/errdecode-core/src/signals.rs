@@ -80,6 +80,7 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("credential.client_secret", "the app signs in with a client secret"),
     ("credential.certificate", "the app signs in with a certificate"),
     ("request.sharepoint", "SharePoint's own API is called (REST, CSOM or PnP)"),
+    ("sharepoint.acs", "SharePoint's retired ACS add-in model is used"),
     ("identity.managed", "a managed identity is used"),
     ("identity.user_assigned", "a user-assigned managed identity is named"),
     ("paste.no_client_change", "the person says nothing changed on their side"),
@@ -342,12 +343,13 @@ pub fn derive(facts: &Facts) -> Vec<Signal> {
         );
     }
     // Context said in words, each shown with the words that said it.
-    let quoted: [(&Option<String>, &'static str, &str); 6] = [
+    let quoted: [(&Option<String>, &'static str, &str); 7] = [
         (&words.client_secret, "credential.client_secret", "The app signs in with a client secret"),
         (&words.certificate, "credential.certificate", "The app signs in with a certificate"),
         // A SharePoint site address alone may be the subject of a Graph call: the signal needs
         // SharePoint's own API.
         (&words.sharepoint_api, "request.sharepoint", "SharePoint's own API is called"),
+        (&words.sharepoint_acs, "sharepoint.acs", "The paste shows SharePoint's ACS add-in model"),
         (&words.managed_identity, "identity.managed", "A managed identity is used"),
         (
             &words.no_client_change,

@@ -71,6 +71,9 @@ pub struct Wording {
     /// SharePoint's own API is called (REST `_api`, CSOM, PnP), not Microsoft Graph.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sharepoint_api: Option<String>,
+    /// SharePoint's retired ACS add-in model is used (AppRegNew/AppInv, the ACS token endpoint).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sharepoint_acs: Option<String>,
     /// A managed identity is used (a managed identity credential, its endpoint, or said so).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_identity: Option<String>,
@@ -201,6 +204,13 @@ static SHAREPOINT_API: LazyLock<Caseless> = LazyLock::new(|| {
         r"/_api/|_vti_bin|SPFetchClient|ClientContext|\bCSOM\b|Connect-PnPOnline|PnP\.Framework|PnP\.PowerShell|@pnp/|office365-rest-python-client|office365\.sharepoint|sharepoint online|sharepoint rest",
     )
 });
+/// SharePoint's retired ACS add-in model: its token endpoint, the pages that register and grant
+/// add-ins, and the helpers that fetch ACS tokens (SharePoint's ACS retirement notice).
+static SHAREPOINT_ACS: LazyLock<Caseless> = LazyLock::new(|| {
+    Caseless::new(
+        r"accesscontrol\.windows\.net|AppRegNew|AppInv|GetACSAppOnlyContext|GetAppOnlyAuthenticatedContext|TokenHelper",
+    )
+});
 /// A managed identity: the Azure Identity and MSAL credential names, the environment and
 /// addresses of its endpoints (App Service, Functions, Container Apps, the VM's IMDS).
 static MANAGED_IDENTITY: LazyLock<Caseless> = LazyLock::new(|| {
@@ -257,6 +267,7 @@ pub(super) fn extract_wording(haystack: &Haystack) -> Wording {
         client_secret: quote(&CLIENT_SECRET),
         certificate: quote(&CERTIFICATE),
         sharepoint_api: quote(&SHAREPOINT_API),
+        sharepoint_acs: quote(&SHAREPOINT_ACS),
         managed_identity: quote(&MANAGED_IDENTITY),
         user_assigned_identity: quote(&USER_ASSIGNED),
         no_client_change: quote(&NO_CLIENT_CHANGE),
@@ -423,6 +434,9 @@ mod tests {
         assert!(cert.certificate.is_some() && cert.sharepoint_api.is_some());
         // A SharePoint site named in a Graph call is not SharePoint's own API.
         assert!(wording("GET /sites/contoso.sharepoint.com:/sites/hr").sharepoint_api.is_none());
+        let acs = wording("POST https://accounts.accesscontrol.windows.net/x/tokens/OAuth/2");
+        assert_eq!(acs.sharepoint_acs.as_deref(), Some("accesscontrol.windows.net"));
+        assert!(wording("registered on AppRegNew.aspx").sharepoint_acs.is_some());
         let mi = wording("ManagedIdentityCredential with a user-assigned identity");
         assert!(mi.managed_identity.is_some() && mi.user_assigned_identity.is_some());
         assert!(wording("a system-assigned identity").user_assigned_identity.is_none());
