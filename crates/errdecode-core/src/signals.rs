@@ -315,11 +315,25 @@ pub fn derive(facts: &Facts) -> Vec<Signal> {
             format!("The failure is told together with a version change (\"{m}\")."),
         );
     }
-    if let Some(m) = &words.library_version {
-        signals.add(
-            "paste.library_version",
-            format!("The paste names a library or tool with its version (\"{m}\")."),
-        );
+    // A library with its version: a known library by name (`facts.libraries`), else any owner
+    // word just before a version number (`extract::wording`).
+    let library_version = facts
+        .libraries
+        .first()
+        .map(|library| {
+            format!(
+                "The paste names {} {}: a specific version is involved.",
+                library.name, library.version
+            )
+        })
+        .or_else(|| {
+            words
+                .library_version
+                .as_ref()
+                .map(|m| format!("The paste names a library or tool with its version (\"{m}\")."))
+        });
+    if let Some(evidence) = library_version {
+        signals.add("paste.library_version", evidence);
     }
     if let Some(m) = &words.national_cloud {
         signals
@@ -330,15 +344,6 @@ pub fn derive(facts: &Facts) -> Vec<Signal> {
             "token.validated_by_own_api",
             format!(
                 "The token is checked by the app's own API, not by a Microsoft service (\"{m}\")."
-            ),
-        );
-    }
-    if let Some(library) = facts.libraries.first() {
-        signals.add(
-            "paste.library_version",
-            format!(
-                "The paste names {} {}: a specific version is involved.",
-                library.name, library.version
             ),
         );
     }
