@@ -209,7 +209,7 @@ impl Caseless {
     }
 
     /// [`Caseless::new`] for patterns that come from data. The syntax is checked now; the
-    /// regex is built when first needed ([`Caseless::compile`] builds it now).
+    /// regex is built when first needed.
     pub fn try_new(pattern: &str) -> Result<Caseless, String> {
         let hir = regex_syntax::ParserBuilder::new()
             .build()
@@ -222,14 +222,6 @@ impl Caseless {
             prefix_finder: OnceLock::new(),
             regex: OnceLock::new(),
         })
-    }
-
-    /// Builds the regex now, with the reason when it cannot be built (a pattern too large).
-    pub fn compile(&self) -> Result<(), String> {
-        match self.regex() {
-            Some(_) => Ok(()),
-            None => regex::Regex::new(&self.folded).map(|_| ()).map_err(|e| e.to_string()),
-        }
     }
 
     fn regex(&self) -> Option<&regex::Regex> {
@@ -305,10 +297,11 @@ impl Caseless {
     }
 }
 
-/// The literal prefixes one of which starts every match of `hir`, or `None` when the pattern
-/// has no finite set of non-empty ones (it can match the empty string, or starts with an
-/// unbounded class). A necessary condition only: the regex still decides.
-fn match_prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+/// The literal prefixes one of which starts every match of `hir`, sorted and without repeats,
+/// or `None` when the pattern has no finite set of non-empty ones (it can match the empty
+/// string, or starts with an unbounded class). A necessary condition only: the regex still
+/// decides. Also what [`crate::rank::required_prefixes`] narrows to the rare ones.
+pub(crate) fn match_prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let mut extractor = Extractor::new();
     extractor.kind(ExtractKind::Prefix).limit_total(250);
     let seq = extractor.extract(hir);

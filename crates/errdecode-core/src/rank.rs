@@ -13,7 +13,6 @@ use aho_corasick::AhoCorasick;
 use errdecode_kb::{Cause, EvidenceRule, KnowledgeBase, Trigger};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use serde::Serialize;
 
 use crate::cause_search::CauseSearch;
@@ -523,22 +522,18 @@ pub fn describe_rules(cause: &Cause) -> Vec<String> {
 /// cause pattern (see [`crate::kb_check`]).
 pub fn required_prefixes(pattern: &str) -> Option<Vec<String>> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
-    let mut extractor = Extractor::new();
-    extractor.kind(ExtractKind::Prefix).limit_total(250);
-    let seq = extractor.extract(&hir);
-    let literals = seq.literals()?;
+    let literals = crate::haystack::match_prefixes(&hir)?;
     // A prefix must be rare enough that the places it stands are few: three characters, or
     // two that are both punctuation (`/$`, `${`).
     let rare = |literal: &[u8]| {
-        literal.len() >= 3
-            || (literal.len() == 2 && literal.iter().all(|b| b.is_ascii_punctuation()))
+        literal.len() >= 3 || (literal.len() == 2 && literal.iter().all(u8::is_ascii_punctuation))
     };
-    if literals.is_empty() || !literals.iter().all(|l| rare(l.as_bytes())) {
+    if !literals.iter().all(|literal| rare(literal)) {
         return None;
     }
     let mut prefixes: Vec<String> = literals
         .iter()
-        .map(|l| String::from_utf8_lossy(l.as_bytes()).to_ascii_lowercase())
+        .map(|literal| String::from_utf8_lossy(literal).to_ascii_lowercase())
         .collect();
     prefixes.sort();
     prefixes.dedup();

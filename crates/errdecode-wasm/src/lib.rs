@@ -19,8 +19,6 @@ use errdecode_web::pages::{self, PasteInput};
 use errdecode_web::Site;
 use wasm_bindgen::prelude::*;
 
-/// The most a search query is read of, as the server's search page.
-const QUERY_CHARS: usize = 200;
 /// The most a permalink's paste may inflate to: the decoder cuts pastes at 4 MiB.
 const PERMALINK_MAX_BYTES: usize = 4 * 1024 * 1024;
 /// The most a permalink's fragment may hold before it is inflated.
@@ -91,7 +89,7 @@ pub fn render_result(text: &str, now: f64) -> Result<String, JsError> {
 #[wasm_bindgen]
 pub fn render_search(query: &str) -> Result<String, JsError> {
     with_site(|site| {
-        let query: String = query.trim().chars().take(QUERY_CHARS).collect();
+        let query: String = query.trim().chars().take(errdecode_core::SEARCH_QUERY_CHARS).collect();
         let found = if query.is_empty() {
             errdecode_core::SearchResults::default()
         } else {
@@ -105,7 +103,7 @@ pub fn render_search(query: &str) -> Result<String, JsError> {
 #[wasm_bindgen]
 pub fn search(query: &str, limit: usize) -> String {
     with_site(|site| {
-        let query: String = query.chars().take(QUERY_CHARS).collect();
+        let query: String = query.chars().take(errdecode_core::SEARCH_QUERY_CHARS).collect();
         let hits = site.decoder().search(&query, limit);
         let json = serde_json::to_string(&hits).expect("hits are plain data");
         site.decoder().redact(&json).into_owned()

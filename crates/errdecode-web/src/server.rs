@@ -546,15 +546,12 @@ struct SearchParams {
     q: String,
 }
 
-/// At most this much of a query is searched for.
-const QUERY_LIMIT: usize = 200;
-
 async fn search_page(
     State(state): State<AppState>,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, AppError> {
     let site = state.site();
-    let query: String = params.q.trim().chars().take(QUERY_LIMIT).collect();
+    let query: String = params.q.trim().chars().take(errdecode_core::SEARCH_QUERY_CHARS).collect();
     if query.is_empty() {
         return cached(&state.cache().search, || {
             pages::render_search(site, "", &SearchResults::default())
